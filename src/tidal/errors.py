@@ -11,7 +11,8 @@ The tree::
     TidalError (1)
     ├── UsageError (2)                    bad command line, unknown option values
     ├── ConfigError (3)                   ini/pyproject problems, missing keys, env vars
-    │   └── MissingSectionError (3)
+    │   ├── MissingSectionError (3)
+    │   └── MissingVariableError (3)   ${VAR} / %(VAR)s not set
     ├── RevisionError (4)                 the revision graph or an identifier
     │   ├── ResolutionError (4)           unknown / ambiguous identifier
     │   │   └── AmbiguousRevisionError (4)
@@ -60,6 +61,7 @@ __all__ = [
     "MissingParentError",
     "MissingSectionError",
     "MultipleHeadsError",
+    "MissingVariableError",
     "OperationError",
     "RangeNotAllowedError",
     "ResolutionError",
@@ -123,6 +125,27 @@ class MissingSectionError(ConfigError):
 
 class RevisionError(TidalError):
     """The revision graph is invalid or an identifier cannot be used."""
+
+class MissingVariableError(ConfigError):
+    """A configuration value names an environment variable that is not set.
+
+    The message names the variable and the key that uses it, never a value.
+    """
+
+    def __init__(self, variable: str, key: str, section: str, in_file: bool = False) -> None:
+        message = f"environment variable {variable} is not set (used by {key} in [{section}])"
+        if in_file:
+            message = (
+                f"%({variable})s in {key} of [{section}]: no such key, "
+                f"and environment variable {variable} is not set"
+            )
+        super().__init__(
+            message, f"export {variable}=..., or write ${{{variable}:-default}} in the file"
+        )
+        self.variable = variable
+        self.key = key
+        self.section = section
+
 
     exit_code = 4
     default_hint = "run `tidal heads` and `tidal history` to see the revisions that exist"
