@@ -60,8 +60,8 @@ __all__ = [
     "LockTimeoutError",
     "MissingParentError",
     "MissingSectionError",
-    "MultipleHeadsError",
     "MissingVariableError",
+    "MultipleHeadsError",
     "OperationError",
     "RangeNotAllowedError",
     "ResolutionError",
@@ -123,9 +123,6 @@ class MissingSectionError(ConfigError):
         self.available = tuple(available)
 
 
-class RevisionError(TidalError):
-    """The revision graph is invalid or an identifier cannot be used."""
-
 class MissingVariableError(ConfigError):
     """A configuration value names an environment variable that is not set.
 
@@ -146,6 +143,9 @@ class MissingVariableError(ConfigError):
         self.key = key
         self.section = section
 
+
+class RevisionError(TidalError):
+    """The revision graph is invalid or an identifier cannot be used."""
 
     exit_code = 4
     default_hint = "run `tidal heads` and `tidal history` to see the revisions that exist"
