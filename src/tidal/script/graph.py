@@ -1,0 +1,491 @@
+"""RevisionGraph: the validated, immutable graph of a project's revisions (pure).
+
+Built once from :class:`tidal.script.revision.Revision` values, it answers every
+question Alembic's ``RevisionMap`` answers, in the same orders: heads, bases,
+identifier resolution (:mod:`tidal.script.targets`), and the revisions an upgrade or
+downgrade runs (:mod:`tidal.script.traversal`). It imports neither SQLAlchemy nor
+the file system.
+
+Validation differs from Alembic on purpose where Alembic only warns or crashes:
+duplicate ids (Alembic warns and keeps the later script), a ``down_revision`` or
+``depends_on`` naming nothing (Alembic raises ``KeyError``), and cycles Alembic's
+check misses all raise a :mod:`tidal.errors` subclass here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from tidal.errors import (
+    CycleError,
+    DuplicateBranchLabelError,
+    DuplicateRevisionError,
+    InvalidRevisionIdError,
+    MissingParentError,
+    RangeNotAncestorError,
+    ResolutionError,
+    RevisionError,
+)
+from tidal.script import targets as tg
+from tidal.script.revision import Revision
+from tidal.script.traversal import (
+    BASE,
+    GraphIndex,
+    Node,
+    ancestors,
+    dedupe,
+    descendants,
+    related,
+    topological_sort,
+)
+
+__all__ = ["RevisionGraph"]
+
+_RESERVED = frozenset("@-+:")
+
+IdentArg = str | Sequence[str] | None
+
+
+class RevisionGraph:
+    """An immutable, validated revision graph with Alembic's queries and orders.
+
+    Args:
+        revisions: The revisions, in the order the scripts were found (this order
+            breaks ties exactly as Alembic's map order does).
+
+    Raises:
+        InvalidRevisionIdError: An id contains ``@ - + :``.
+        DuplicateRevisionError: Two revisions share an id.
+        MissingParentError: A down_revision or depends_on names nothing.
+        DuplicateBranchLabelError: A branch label is declared twice or is an id.
+        CycleError: The links form a cycle.
+
+    Example:
+        >>> g = RevisionGraph([Revision("a1"), Revision("b2", "a1"), Revision("c3", "a1")])
+        >>> g.heads, g.bases, g.children("a1")
+        (('b2', 'c3'), ('a1',), ('b2', 'c3'))
+    """
+
+    def __init__(self, revisions: Iterable[Revision]) -> None:
+        self._revisions: dict[str, Revision] = {}
+        for rev in revisions:
+            _check_id(rev)
+            if rev.revision in self._revisions:
+                other = self._revisions[rev.revision]
+                raise DuplicateRevisionError(
+                    rev.revision, [other.path or "<in memory>", rev.path or "<in memory>"]
+                )
+            self._revisions[rev.revision] = rev
+        self.index = _build_index(self._revisions)
+
+    # -- the revisions ---------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._revisions)
+
+    def __contains__(self, rev_id: object) -> bool:
+        return rev_id in self._revisions
+
+    def __iter__(self) -> Iterator[Revision]:
+        return iter(self._revisions.values())
+
+    @property
+    def heads(self) -> tuple[str, ...]:
+        """Revisions no down_revision points at, in input order (``RevisionMap.heads``)."""
+        return self.index.heads
+
+    @property
+    def real_heads(self) -> tuple[str, ...]:
+        """Heads that no depends_on points at either (what ``heads`` resolves to)."""
+        return self.index.real_heads
+
+    @property
+    def bases(self) -> tuple[str, ...]:
+        """Revisions without down_revision, in input order (``RevisionMap.bases``)."""
+        return self.index.bases
+
+    @property
+    def real_bases(self) -> tuple[str, ...]:
+        """Bases that have no depends_on either."""
+        return self.index.real_bases
+
+    @property
+    def branch_labels(self) -> dict[str, str]:
+        """Declared branch label -> the revision declaring it."""
+        return dict(self.index.label_map)
+
+    def revision(self, rev_id: str) -> Revision:
+        """Return the revision with exactly this id (no identifier grammar)."""
+        return self._revisions[rev_id]
+
+    def children(self, rev_id: str) -> tuple[str, ...]:
+        """Return the revisions whose down_revision names ``rev_id`` (Alembic's nextrev)."""
+        return self.index.nextrev[self._full(rev_id)]
+
+    def dependents(self, rev_id: str) -> tuple[str, ...]:
+        """Return the revisions pointing at ``rev_id`` by down_revision or depends_on."""
+        return self.index.all_next[self._full(rev_id)]
+
+    def branch_labels_of(self, rev_id: str) -> frozenset[str]:
+        """Return the branch labels of ``rev_id``, inherited ones included."""
+        return self.index.labels[self._full(rev_id)]
+
+    def resolved_dependencies(self, rev_id: str) -> tuple[str, ...]:
+        """Return ``depends_on`` of ``rev_id`` resolved to full ids."""
+        return self.index.deps[self._full(rev_id)]
+
+    def down_revisions(self, rev_id: str, include_dependencies: bool = False) -> tuple[str, ...]:
+        """Return the parents of ``rev_id`` (and its resolved depends_on if asked)."""
+        full = self._full(rev_id)
+        return self.index.all_down[full] if include_dependencies else self.index.down[full]
+
+    def is_head(self, rev_id: str) -> bool:
+        """Whether no down_revision points at ``rev_id``."""
+        return not self.index.nextrev[self._full(rev_id)]
+
+    def is_base(self, rev_id: str) -> bool:
+        """Whether ``rev_id`` has no down_revision."""
+        return not self.index.down[self._full(rev_id)]
+
+    def is_branch_point(self, rev_id: str) -> bool:
+        """Whether more than one down_revision points at ``rev_id``."""
+        return len(self.index.nextrev[self._full(rev_id)]) > 1
+
+    def is_merge_point(self, rev_id: str) -> bool:
+        """Whether ``rev_id`` has more than one down_revision."""
+        return len(self.index.down[self._full(rev_id)]) > 1
+
+    def _full(self, rev_id: str) -> str:
+        if rev_id in self._revisions:
+            return rev_id
+        found = tg.get_revision(self.index, rev_id)
+        if found is None:
+            raise ResolutionError(f"{rev_id!r} names no single revision", rev_id)
+        return found
+
+    # -- identifiers -----------------------------------------------------------------
+
+    def get_revision(self, ident: str | None) -> Revision | None:
+        """Resolve an identifier naming at most one revision (None for base).
+
+        Raises:
+            ResolutionError: Unknown or ambiguous identifier.
+            MultipleHeadsError: It names several revisions.
+        """
+        rev = tg.get_revision(self.index, ident)
+        return None if rev is None else self._revisions[rev]
+
+    def get_revisions(self, ident: IdentArg) -> tuple[Revision | None, ...]:
+        """Resolve identifiers to revisions; ``-N`` may yield None (walked past base)."""
+        return tuple(self._rev_or_none(n) for n in tg.get_revisions(self.index, ident))
+
+    def get_current_head(self, branch_label: str | None = None) -> str | None:
+        """Return the one head (of the branch), None when there are no revisions."""
+        return tg.get_current_head(self.index, branch_label)
+
+    def filter_for_lineage(
+        self,
+        targets: Sequence[str],
+        check_against: str | None,
+        include_dependencies: bool = False,
+    ) -> tuple[str, ...]:
+        """Return the ``targets`` on a line of descent shared with ``check_against``."""
+        return tg.filter_for_lineage(self.index, targets, check_against, include_dependencies)
+
+    def shares_lineage(self, target: str, against: Sequence[str]) -> bool:
+        """Whether ``target`` is an ancestor or descendant of any of ``against``."""
+        return tg.shares_lineage(self.index, target, against)
+
+    def _rev_or_none(self, node: Node) -> Revision | None:
+        return self._revisions[node] if isinstance(node, str) else None
+
+    # -- relations -------------------------------------------------------------------
+
+    def ancestors(self, ids: Iterable[str], include_dependencies: bool = True) -> frozenset[str]:
+        """Return ``ids`` and every revision below them."""
+        starts = [self._full(i) for i in ids]
+        return frozenset(ancestors(self.index, starts, include_dependencies=include_dependencies))
+
+    def descendants(self, ids: Iterable[str], include_dependencies: bool = True) -> frozenset[str]:
+        """Return ``ids`` and every revision above them."""
+        starts = [self._full(i) for i in ids]
+        return frozenset(descendants(self.index, starts, include_dependencies=include_dependencies))
+
+    # -- orders ----------------------------------------------------------------------
+
+    def iterate_revisions(
+        self,
+        upper: IdentArg,
+        lower: IdentArg,
+        implicit_base: bool = False,
+        inclusive: bool = False,
+        assert_relative_length: bool = True,
+        select_for_downgrade: bool = False,
+    ) -> Iterator[Revision]:
+        """Yield the revisions from ``upper`` down to ``lower``, as Alembic orders them."""
+        collect = _collect_downgrade if select_for_downgrade else _collect_upgrade
+        todo, heads = collect(
+            self.index, upper, lower, inclusive, implicit_base, assert_relative_length
+        )
+        for rev in topological_sort(self.index, todo, heads):
+            yield self._revisions[rev]
+
+    def walk_revisions(self, base: str = "base", head: str = "heads") -> Iterator[Revision]:
+        """Yield revisions from ``head`` down to ``base`` (``ScriptDirectory.walk_revisions``)."""
+        return self.iterate_revisions(head, base, inclusive=True, assert_relative_length=False)
+
+    def upgrade_revisions(self, destination: str, current_heads: Sequence[str]) -> list[Revision]:
+        """Return the scripts ``upgrade <destination>`` runs from ``current_heads``, in order."""
+        revs = list(self.iterate_revisions(destination, tuple(current_heads), implicit_base=True))
+        revs.reverse()
+        return revs
+
+    def downgrade_revisions(self, destination: str, current_heads: Sequence[str]) -> list[Revision]:
+        """Return the scripts ``downgrade <destination>`` runs from ``current_heads``, in order."""
+        return list(
+            self.iterate_revisions(tuple(current_heads), destination, select_for_downgrade=True)
+        )
+
+
+def _check_id(rev: Revision) -> None:
+    if not rev.revision or _RESERVED.intersection(rev.revision):
+        raise InvalidRevisionIdError(rev.revision)
+    if rev.revision in rev.down_revisions or rev.revision in rev.dependencies:
+        raise CycleError([rev.revision, rev.revision])
+
+
+def _build_index(revs: dict[str, Revision]) -> GraphIndex:
+    order = {r: i for i, r in enumerate(revs)}
+    down = {r: dedupe(rev.down_revisions) for r, rev in revs.items()}
+    for r, parents in down.items():
+        for p in parents:
+            if p not in order:
+                raise MissingParentError(r, p, revs[r].path)
+    label_map = _label_map(revs)
+    deps = {r: _resolve_deps(r, rev, order, label_map) for r, rev in revs.items()}
+    all_down = {r: dedupe(down[r] + deps[r]) for r in revs}
+    topo = _check_cycles(order, all_down)
+    nextrev: dict[str, list[str]] = {r: [] for r in revs}
+    all_next: dict[str, list[str]] = {r: [] for r in revs}
+    for r in revs:
+        for p in down[r]:
+            nextrev[p].append(r)
+        for p in all_down[r]:
+            all_next[p].append(r)
+    norm_deps = _normalize_deps(topo, down, deps)
+    index = GraphIndex(
+        order=order,
+        down=down,
+        deps=deps,
+        norm_deps=norm_deps,
+        norm_down={r: dedupe(down[r] + norm_deps[r]) for r in revs},
+        all_down=all_down,
+        nextrev={r: tuple(c) for r, c in nextrev.items()},
+        all_next={r: tuple(c) for r, c in all_next.items()},
+        labels={},
+        label_map=label_map,
+        heads=tuple(r for r in revs if not nextrev[r]),
+        real_heads=tuple(r for r in revs if not all_next[r]),
+        bases=tuple(r for r in revs if not down[r]),
+        real_bases=tuple(r for r in revs if not down[r] and not deps[r]),
+    )
+    index.labels = _inherit_labels(index, revs)
+    return index
+
+
+def _label_map(revs: dict[str, Revision]) -> dict[str, str]:
+    label_map: dict[str, str] = {}
+    for r, rev in revs.items():
+        for label in rev.branch_labels:
+            owner = label if label in revs else label_map.get(label)
+            if owner is not None:
+                raise DuplicateBranchLabelError(label, [owner, r])
+            label_map[label] = r
+    return label_map
+
+
+def _resolve_deps(
+    r: str, rev: Revision, order: dict[str, int], label_map: dict[str, str]
+) -> tuple[str, ...]:
+    out: list[str] = []
+    for dep in rev.dependencies:
+        full = dep if dep in order else label_map.get(dep)
+        if full is None:
+            raise MissingParentError(r, dep, rev.path)
+        out.append(full)
+    return tuple(out)
+
+
+def _check_cycles(order: dict[str, int], all_down: dict[str, tuple[str, ...]]) -> list[str]:
+    # Kahn's algorithm; whatever is left over sits on or above a cycle.
+    topo: list[str] = []
+    pending = {r: len(ps) for r, ps in all_down.items()}
+    users: dict[str, list[str]] = {r: [] for r in order}
+    for r, ps in all_down.items():
+        for p in ps:
+            users[p].append(r)
+    ready = [r for r, n in pending.items() if n == 0]
+    while ready:
+        r = ready.pop()
+        del pending[r]
+        topo.append(r)
+        for u in users[r]:
+            pending[u] -= 1
+            if pending[u] == 0:
+                ready.append(u)
+    if pending:
+        raise CycleError(_find_cycle(set(pending), all_down))
+    return topo
+
+
+def _find_cycle(stuck: set[str], all_down: dict[str, tuple[str, ...]]) -> list[str]:
+    # Every stuck revision has a stuck parent, so walking parents must repeat.
+    start = min(stuck)
+    path: list[str] = []
+    at: dict[str, int] = {}
+    node = start
+    while node not in at:
+        at[node] = len(path)
+        path.append(node)
+        node = next(p for p in all_down[node] if p in stuck)
+    cycle = path[at[node] :]
+    cycle.reverse()
+    return [*cycle, cycle[0]]
+
+
+def _normalize_deps(
+    topo: list[str],
+    down: dict[str, tuple[str, ...]],
+    deps: dict[str, tuple[str, ...]],
+) -> dict[str, tuple[str, ...]]:
+    """Drop the depends_on entries a versioned ancestor already declares (as Alembic)."""
+    # Only revisions with a declaring ancestor need the (linear) ancestor walk.
+    declared_below: dict[str, bool] = {}
+    for r in topo:
+        declared_below[r] = any(deps[p] or declared_below[p] for p in down[r])
+    out: dict[str, tuple[str, ...]] = {}
+    for r in topo:
+        if not deps[r] or not declared_below[r]:
+            out[r] = dedupe(deps[r])
+            continue
+        declared: set[str] = set()
+        for anc in related(down, [r]):
+            if anc != r:
+                declared.update(deps[anc])
+        out[r] = dedupe(d for d in deps[r] if d not in declared)
+    return out
+
+
+def _inherit_labels(index: GraphIndex, revs: dict[str, Revision]) -> dict[str, frozenset[str]]:
+    """Spread branch labels to descendants, and down to the branch point (as Alembic)."""
+    labels: dict[str, set[str]] = {r: set(rev.branch_labels) for r, rev in revs.items()}
+    for r in index.order:
+        if not revs[r].branch_labels:
+            continue
+        own = set(labels[r])
+        line = related(index.nextrev, [r])
+        for node in line:
+            labels[node].update(own)
+        node = line[-1]
+        while not index.is_real_branch_point(node) and len(index.down[node]) <= 1:
+            labels[node].update(own)
+            if not index.down[node]:
+                break
+            node = index.down[node][0]
+    return {r: frozenset(ls) for r, ls in labels.items()}
+
+
+def _non_str(node: Node, what: str) -> RevisionError:
+    return RevisionError(f"{what} {node!r} is not a revision", "give a revision id or label")
+
+
+def _as_ids(nodes: Iterable[Node], what: str) -> list[str]:
+    out: list[str] = []
+    for n in nodes:
+        if not isinstance(n, str):
+            raise _non_str(n, what)
+        out.append(n)
+    return out
+
+
+def _as_tuple(value: IdentArg) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _collect_upgrade(
+    index: GraphIndex,
+    upper: IdentArg,
+    lower: IdentArg,
+    inclusive: bool,
+    implicit_base: bool,
+    assert_relative_length: bool,
+) -> tuple[set[str], list[str]]:
+    found = tg.parse_upgrade_target(index, _as_tuple(lower), upper, assert_relative_length)
+    targets = _as_ids(found, "upgrade target")
+    required = set(ancestors(index, targets, check=True)) | set(targets)
+    current = tg.get_revisions(index, lower)
+    if not implicit_base and any(r is not None and r not in required for r in current):
+        raise RangeNotAncestorError(_as_tuple(lower), _as_tuple(upper))
+    if current and current[0] is None:
+        if not isinstance(lower, str):
+            raise _non_str(None, "lower revision")
+        _, rev = tg.parse_downgrade_target(index, _as_tuple(upper), lower, assert_relative_length)
+        if rev is None:
+            raise _non_str(rev, "lower revision")
+        current = () if rev is BASE else (rev,)
+        lower = None if rev is BASE else rev
+    lows = _as_ids(current, "lower revision")
+    needs = required - set(ancestors(index, lows, check=True)) - set(lows)
+    if inclusive:
+        needs.update(_as_ids(tg.get_revisions(index, lower), "lower revision"))
+    if lows and not implicit_base:
+        needs.intersection_update(descendants(index, lows, check=True, include_dependencies=False))
+    return needs, targets
+
+
+def _downgrade_roots(index: GraphIndex, target: str | None, inclusive: bool) -> list[str]:
+    if target is None:
+        # Alembic counts each base once per name it answers to (id and labels).
+        roots = [r for r in index.order if not index.down[r]]
+        roots += [r for r in index.label_map.values() if not index.down[r]]
+        return roots
+    if inclusive:
+        return [target]
+    return list(index.nextrev[target])
+
+
+def _collect_downgrade(
+    index: GraphIndex,
+    upper: IdentArg,
+    lower: IdentArg,
+    inclusive: bool,
+    implicit_base: bool,
+    assert_relative_length: bool,
+) -> tuple[set[str], list[str]]:
+    if lower is not None and not isinstance(lower, str):
+        raise RevisionError("a downgrade target must be one identifier", "give one revision")
+    label, found = tg.parse_downgrade_target(index, _as_tuple(upper), lower, assert_relative_length)
+    target = None if found is BASE else found
+    if target is not None and not isinstance(target, str):
+        raise _non_str(target, "downgrade target")
+    roots = _downgrade_roots(index, target, inclusive)
+    if label and len(roots) > 1:
+        branch = tg.resolve_branch(index, label)
+        on_branch = set(ancestors(index, [branch], include_dependencies=False))
+        roots = [r for r in dedupe(roots) if r in on_branch]
+        if not roots:
+            raise RevisionError(
+                "not a valid downgrade target from current heads",
+                "run `tidal current` and `tidal branches` to pick a target",
+            )
+    heads = _as_ids(tg.get_revisions(index, upper), "current revision")
+    dropping = set(descendants(index, roots))
+    active = set(ancestors(index, heads))
+    dropping &= active
+    if implicit_base:
+        dropping |= active - set(ancestors(index, roots))
+    if target is not None and not dropping and target not in heads:
+        raise RangeNotAncestorError(_as_tuple(lower), _as_tuple(upper), nothing_to_drop=True)
+    return dropping, heads

@@ -1,0 +1,228 @@
+"""Pure graph walks over a built revision index: ancestors, descendants, orders.
+
+Nothing here reads files or imports SQLAlchemy. Every function takes a
+:class:`GraphIndex`, the immutable adjacency tables that
+:class:`tidal.script.graph.RevisionGraph` builds once, and works on revision ids.
+
+The orders reproduce Alembic 1.20's observable behaviour (``RevisionMap``), which
+the differential tests in ``tests/differential/test_graph_vs_alembic.py`` pin.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from tidal.errors import RevisionError
+
+__all__ = [
+    "BASE",
+    "Base",
+    "GraphIndex",
+    "Node",
+    "ancestors",
+    "dedupe",
+    "descendants",
+    "related",
+    "topological_sort",
+]
+
+
+class Base(enum.Enum):
+    """The marker a walk down past a base revision returns (Alembic's ``"base"``)."""
+
+    BASE = "base"
+
+
+BASE = Base.BASE
+
+#: A position in a walk: a revision id, ``None`` (nothing / before the bases) or BASE.
+Node = str | None | Base
+
+
+def dedupe(items: Iterable[str]) -> tuple[str, ...]:
+    """Return ``items`` without repeats, keeping the first occurrence of each.
+
+    Example:
+        >>> dedupe(["b", "a", "b"])
+        ('b', 'a')
+    """
+    return tuple(dict.fromkeys(items))
+
+
+@dataclass
+class GraphIndex:
+    """The adjacency tables of a validated revision graph (ids only, insertion order).
+
+    Attributes:
+        order: Revision id -> position in the input (Alembic's map order).
+        down: Versioned parents (``down_revision``).
+        deps: ``depends_on`` resolved to ids, as written (repeats kept).
+        norm_deps: ``deps`` minus those already declared by a versioned ancestor.
+        norm_down: ``down`` + ``norm_deps`` without repeats.
+        all_down: ``down`` + ``deps`` without repeats.
+        nextrev: Versioned children, in input order.
+        all_next: Children through ``down_revision`` or ``depends_on``, in input order.
+        labels: Branch labels after inheritance.
+        label_map: Declared branch label -> the revision declaring it.
+        heads: Revisions without versioned children, in input order.
+        real_heads: Revisions nothing points at (not even ``depends_on``).
+        bases: Revisions without ``down_revision``.
+        real_bases: Bases that have no ``depends_on`` either.
+    """
+
+    order: dict[str, int]
+    down: dict[str, tuple[str, ...]]
+    deps: dict[str, tuple[str, ...]]
+    norm_deps: dict[str, tuple[str, ...]]
+    norm_down: dict[str, tuple[str, ...]]
+    all_down: dict[str, tuple[str, ...]]
+    nextrev: dict[str, tuple[str, ...]]
+    all_next: dict[str, tuple[str, ...]]
+    labels: dict[str, frozenset[str]]
+    label_map: dict[str, str]
+    heads: tuple[str, ...]
+    real_heads: tuple[str, ...]
+    bases: tuple[str, ...]
+    real_bases: tuple[str, ...]
+    _sorted_keys: list[str] | None = field(default=None, repr=False)
+
+    def keys_in_map_order(self) -> list[str]:
+        """Return every name a revision answers to: ids in input order, then labels."""
+        return [*self.order, *self.label_map]
+
+    def sorted_keys(self) -> list[str]:
+        """Return ids and labels sorted, for prefix lookups (computed once)."""
+        if self._sorted_keys is None:
+            self._sorted_keys = sorted(self.keys_in_map_order())
+        return self._sorted_keys
+
+    def is_real_branch_point(self, rev: str) -> bool:
+        """Whether more than one revision points at ``rev`` (down_revision or depends_on)."""
+        return len(self.all_next[rev]) > 1
+
+
+def related(
+    edges: Mapping[str, Sequence[str]],
+    starts: Sequence[str],
+    *,
+    check: bool = False,
+) -> list[str]:
+    """Return the ids reachable from ``starts`` through ``edges`` (starts included).
+
+    With ``check``, fail when one start reaches another start, as Alembic does when a
+    set of requested revisions "overlaps" (one is the ancestor of another).
+
+    Example:
+        >>> related({"a": (), "b": ("a",), "c": ("b",)}, ["c"])
+        ['c', 'b', 'a']
+    """
+    seen: set[str] = set()
+    out: list[str] = []
+    start_set = set(starts)
+    for start in starts:
+        todo = [start]
+        reached: set[str] = set()
+        while todo:
+            rev = todo.pop()
+            if check:
+                reached.add(rev)
+            if rev in seen:
+                continue
+            seen.add(rev)
+            todo.extend(edges[rev])
+            out.append(rev)
+        if check:
+            overlaps = (reached & start_set) - {start}
+            if overlaps:
+                raise RevisionError(
+                    f"requested revision {start} overlaps with other requested revisions "
+                    f"{', '.join(sorted(overlaps))}",
+                    "give only revisions where none is an ancestor of another",
+                )
+    return out
+
+
+def ancestors(
+    index: GraphIndex,
+    starts: Sequence[str],
+    *,
+    include_dependencies: bool = True,
+    check: bool = False,
+) -> list[str]:
+    """Return ``starts`` and everything below them (through depends_on by default)."""
+    edges = index.norm_down if include_dependencies else index.down
+    return related(edges, starts, check=check)
+
+
+def descendants(
+    index: GraphIndex,
+    starts: Sequence[str],
+    *,
+    include_dependencies: bool = True,
+    check: bool = False,
+) -> list[str]:
+    """Return ``starts`` and everything above them (through depends_on by default)."""
+    edges = index.all_next if include_dependencies else index.nextrev
+    return related(edges, starts, check=check)
+
+
+def topological_sort(
+    index: GraphIndex, revisions: Iterable[str], heads: Sequence[str]
+) -> list[str]:
+    """Return ``revisions`` from the top down, each after everything that needs it.
+
+    Reproduces Alembic's order: start from ``heads`` (sorted by input order), follow
+    one line of descent down for as long as no other pending head still needs the
+    current revision, and otherwise switch to the first pending head that does.
+
+    Example:
+        >>> from tidal.script.graph import RevisionGraph
+        >>> from tidal.script.revision import Revision
+        >>> g = RevisionGraph([Revision("a"), Revision("b", "a"), Revision("c", "a")])
+        >>> topological_sort(g.index, {"a", "b", "c"}, ["b", "c"])
+        ['b', 'c', 'a']
+    """
+    todo = set(revisions)
+    order = index.order
+    current = sorted({h for h in heads if h in todo}, key=order.__getitem__)
+    anc_of = [set(ancestors(index, [h])) for h in current]
+    output: list[str] = []
+    idx = 0
+    while current:
+        candidate = current[idx]
+        blocker = _first_needing(anc_of, idx, candidate)
+        if blocker is not None:
+            idx = blocker
+            continue
+        if candidate in todo:
+            output.append(candidate)
+            todo.discard(candidate)
+        to_add = [r for r in index.norm_down[candidate] if r in todo and r not in current]
+        if not to_add:
+            del current[idx]
+            del anc_of[idx]
+            idx = max(idx - 1, 0)
+        elif not index.norm_deps[candidate] and len(index.down[candidate]) == 1:
+            # A plain step down one line: the line's ancestor set just loses the candidate.
+            current[idx] = to_add[0]
+            anc_of[idx].discard(candidate)
+        else:
+            current[idx] = to_add[0]
+            current.extend(to_add[1:])
+            anc_of[idx] = set(ancestors(index, [to_add[0]]))
+            anc_of.extend(set(ancestors(index, [h])) for h in to_add[1:])
+    if todo:
+        raise RevisionError(
+            "dependency resolution failed; some revisions are not reachable from the heads",
+            "check the revisions' down_revision and depends_on",
+        )
+    return output
+
+
+def _first_needing(anc_of: list[set[str]], idx: int, candidate: str) -> int | None:
+    for other, anc in enumerate(anc_of):
+        if other != idx and candidate in anc:
+            return other
+    return None
