@@ -22,6 +22,7 @@ The tree::
     │   ├── DuplicateRevisionError (4)
     │   ├── DuplicateBranchLabelError (4)
     │   ├── InvalidRevisionIdError (4)
+    │   ├── RangeNotAncestorError (4)     destination not reachable from the current heads
     │   └── RangeNotAllowedError (4)
     ├── ScriptError (5)                   a script, env.py or template fails to load or run
     │   └── EnvironmentError_ (5)
@@ -64,6 +65,7 @@ __all__ = [
     "MultipleHeadsError",
     "OperationError",
     "RangeNotAllowedError",
+    "RangeNotAncestorError",
     "ResolutionError",
     "RestoreFailedError",
     "RevisionError",
@@ -240,6 +242,30 @@ class InvalidRevisionIdError(RevisionError):
             "use letters, digits and underscores only in revision ids",
         )
         self.revision = revision
+
+
+class RangeNotAncestorError(RevisionError):
+    """The lower revision of a range is not below the upper one (Alembic's error of that name).
+
+    Args:
+        lower: The lower end (the target of a downgrade, the current heads of an upgrade).
+        upper: The upper end.
+        nothing_to_drop: A downgrade whose target is not below the current heads.
+    """
+
+    def __init__(
+        self, lower: Sequence[str], upper: Sequence[str], nothing_to_drop: bool = False
+    ) -> None:
+        low = ", ".join(lower) or "base"
+        up = ", ".join(upper) or "base"
+        if nothing_to_drop:
+            message = f"nothing to drop: {low} is not below the current revision(s) {up}"
+        else:
+            message = f"revision {low} is not an ancestor of revision {up}"
+        super().__init__(message, "run `tidal current` and `tidal history` to pick a target")
+        self.lower = tuple(lower)
+        self.upper = tuple(upper)
+        self.nothing_to_drop = nothing_to_drop
 
 
 class RangeNotAllowedError(RevisionError):
