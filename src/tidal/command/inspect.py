@@ -1,0 +1,158 @@
+"""Read-only commands: ``heads``, ``branches``, ``history``, ``show``.
+
+They read script headers (no script is imported) and print through
+``Config.print_stdout`` exactly what Alembic prints. Only the forms that need the
+database (``history --indicate-current``, ``current`` in a range, ``show current``)
+call the runtime, through :func:`tidal.command.migrate.current_heads`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from typing import Any
+
+from tidal.errors import TidalError, UsageError
+from tidal.script.directory import Script, ScriptDirectory
+
+__all__ = ["branches", "heads", "history", "show", "current_heads_of"]
+
+
+def current_heads_of(config: Any) -> tuple[str, ...]:
+    """Return the database's current heads via the runtime's ``current_heads(config)``.
+
+    Raises:
+        TidalError: The runtime (``tidal.command.migrate``) is not available.
+    """
+    try:
+        migrate = importlib.import_module("tidal.command.migrate")
+        fn = migrate.current_heads
+    except (ImportError, AttributeError) as exc:
+        raise TidalError(
+            "reading the current revision needs the runtime, which is not installed here",
+            "use a revision id instead of 'current', or drop --indicate-current",
+        ) from exc
+    return tuple(fn(config))
+
+
+def heads(config: Any, verbose: bool = False, resolve_dependencies: bool = False) -> None:
+    """Print the head revisions (``tidal heads``).
+
+    Args:
+        config: The Config.
+        verbose: Print the full block of each head.
+        resolve_dependencies: Leave out heads that another head depends on.
+    """
+    script = ScriptDirectory.from_config(config)
+    found = script.get_revisions("heads") if resolve_dependencies else (
+        script.get_revisions(script.get_heads())
+    )
+    for rev in found:
+        config.print_stdout(rev.cmd_format(verbose, include_branches=True, tree_indicators=False))
+
+
+def branches(config: Any, verbose: bool = False) -> None:
+    """Print every branch point and the revisions it branches into (``tidal branches``)."""
+    script = ScriptDirectory.from_config(config)
+    for sc in script.walk_revisions():
+        if not sc.is_branch_point:
+            continue
+        pad = " " * len(str(sc.revision))
+        lines = "\n".join(
+            f"{pad} -> "
+            + script._script(child).cmd_format(False, include_branches=True, include_doc=verbose)
+            for child in sc.children
+        )
+        config.print_stdout("%s\n%s\n", sc.cmd_format(verbose, include_branches=True), lines)
+
+
+def _split_range(rev_range: str) -> tuple[str | None, str | None]:
+    if ":" not in rev_range:
+        raise UsageError(
+            "History range requires [start]:[end], [start]:, or :[end]",
+            "write the range as a:b, a: or :b",
+        )
+    base, _, head = rev_range.strip().partition(":")
+    if ":" in head:
+        raise UsageError(
+            "History range requires [start]:[end], [start]:, or :[end]",
+            "write the range as a:b, a: or :b",
+        )
+    return base or None, head or None
+
+
+def _current_relative(
+    config: Any, which: str | None, currents: Sequence[str] | None
+) -> tuple[str | None, tuple[str, ...] | None]:
+    """Replace ``current`` (as the whole bound) by the database's heads."""
+    if which != "current":
+        return which, None if currents is None else tuple(currents)
+    heads_now = tuple(currents) if currents is not None else current_heads_of(config)
+    return None, heads_now
+
+
+def history(
+    config: Any,
+    rev_range: str | None = None,
+    verbose: bool = False,
+    indicate_current: bool = False,
+) -> None:
+    """Print revisions newest first (``tidal history``), optionally within a range.
+
+    Args:
+        config: The Config.
+        rev_range: ``start:end``, ``start:`` or ``:end``; ``current`` needs the database.
+        verbose: Print the full block of each revision.
+        indicate_current: Mark the database's current revisions (needs the database).
+    """
+    script = ScriptDirectory.from_config(config)
+    base, head = _split_range(rev_range) if rev_range is not None else (None, None)
+    currents: tuple[str, ...] | None = current_heads_of(config) if indicate_current else None
+    walks: list[tuple[str, str]] = []
+    if base == "current":
+        _none, currents = _current_relative(config, base, currents)
+        assert currents is not None
+        walks = [(cur, head or "heads") for cur in currents] or [("base", head or "heads")]
+    elif head == "current":
+        _none, currents = _current_relative(config, head, currents)
+        assert currents is not None
+        walks = [(base or "base", cur) for cur in currents]
+    else:
+        walks = [(base or "base", head or "heads")]
+    marks = tuple(currents or ())
+    for lower, upper in walks:
+        _display(config, script, lower, upper, verbose, marks)
+
+
+def _display(
+    config: Any,
+    script: ScriptDirectory,
+    base: str,
+    head: str,
+    verbose: bool,
+    currents: Sequence[str],
+) -> None:
+    for sc in script.walk_revisions(base=base, head=head):
+        config.print_stdout(
+            sc.cmd_format(
+                verbose,
+                include_branches=True,
+                include_doc=True,
+                include_parents=True,
+                currents=currents,
+            )
+        )
+
+
+def show(config: Any, rev: str) -> None:
+    """Print the full block of the revision(s) ``rev`` names (``tidal show``)."""
+    script = ScriptDirectory.from_config(config)
+    found: Sequence[Script]
+    if rev == "current":
+        ids = current_heads_of(config)
+        found = script.get_revisions(ids)
+    else:
+        found = script.get_revisions(rev)
+    for sc in found:
+        config.print_stdout(sc.log_entry)
+

@@ -1,0 +1,474 @@
+"""Find migration scripts on disk and read their headers without importing them.
+
+A header is the module's ``revision``, ``down_revision``, ``branch_labels`` and
+``depends_on`` top-level assignments plus its docstring. Reading goes, fastest first:
+
+1. the header cache (one file per version directory in the user's cache directory,
+   keyed by absolute path, ``st_mtime_ns`` and ``st_size``);
+2. a line scan for the four assignments and a plain leading docstring;
+3. :mod:`ast` for anything the scan does not understand (multi-line values,
+   comments after values, escaped docstrings, repeated assignments);
+4. importing the module, under the Alembic shim, when a value is not a literal.
+
+File selection follows Alembic's: ``*.py`` files (``.pyc`` too with ``sourceless``),
+skipping names that start with ``__init__`` or ``.#``, sorted by name per directory,
+sub-directories after files when ``recursive_version_locations`` is set.
+"""
+
+from __future__ import annotations
+
+import ast
+import marshal
+import os
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tidal.errors import ScriptError
+from tidal.script.revision import Revision
+
+__all__ = [
+    "HeaderCache",
+    "ScriptFile",
+    "cache_directory",
+    "find_script_files",
+    "parse_header",
+    "read_header",
+    "read_revisions",
+    "sourceless_mode",
+]
+
+_HEADER_NAMES = ("revision", "down_revision", "branch_labels", "depends_on")
+_ASSIGN_RE = re.compile(
+    r"^(revision|down_revision|branch_labels|depends_on)[ \t]*(?::[^=\n]*)?"
+    r"=(?!=)[ \t]*(.*?)[ \t]*$",
+    re.MULTILINE,
+)
+_PYC_TAG_RE = re.compile(r"^(?P<stem>[^.]+)\..+\.pyc$")
+_STRING_START_RE = re.compile(r"[rRbBuUfF]{0,2}[\"']")
+_CACHE_MAGIC = "tidal-headers-1"
+
+#: A header as stored in the cache: revision, down_revision, branch_labels, depends_on, doc.
+_Row = tuple[str, Any, tuple[str, ...], Any, str]
+
+
+@dataclass(frozen=True)
+class ScriptFile:
+    """One candidate script: its path and its stamp.
+
+    Attributes:
+        path: Absolute path of the file.
+        mtime_ns: ``st_mtime_ns`` from the one stat done on it.
+        size: ``st_size`` from the same stat.
+    """
+
+    path: str
+    mtime_ns: int
+    size: int
+
+
+def sourceless_mode(value: str | bool | None) -> bool:
+    """Return whether a ``sourceless`` option value allows ``.pyc`` files without source.
+
+    Example:
+        >>> sourceless_mode("true"), sourceless_mode(None), sourceless_mode("false")
+        (True, False, False)
+    """
+    if isinstance(value, bool):
+        return value
+    return (value or "").strip().lower() in ("true", "yes", "on", "1")
+
+
+def _wanted(name: str, sourceless: bool) -> bool:
+    if name.startswith(("__init__", ".#")):
+        return False
+    return name.endswith(".py") or (sourceless and name.endswith(".pyc"))
+
+
+def _scan_dir(directory: str, sourceless: bool) -> tuple[list[ScriptFile], list[str]]:
+    """Return the script files directly in ``directory`` and its sub-directories' paths."""
+    files: dict[str, os.DirEntry[str]] = {}
+    subdirs: list[str] = []
+    pycache: str | None = None
+    with os.scandir(directory) as it:
+        for entry in it:
+            name = entry.name
+            if _wanted(name, sourceless):
+                files[name] = entry
+            elif entry.is_dir():
+                if name == "__pycache__":
+                    pycache = entry.path
+                else:
+                    subdirs.append(entry.path)
+    result: list[ScriptFile] = []
+    for name in sorted(files):
+        if name.endswith(".pyc") and name[:-1] in files:
+            continue  # the source wins over its legacy bytecode
+        st = files[name].stat()
+        result.append(ScriptFile(files[name].path, st.st_mtime_ns, st.st_size))
+    if sourceless and pycache is not None:
+        result.extend(_scan_pycache(pycache, files))
+    subdirs.sort()
+    return result, subdirs
+
+
+def _scan_pycache(pycache: str, siblings: dict[str, os.DirEntry[str]]) -> list[ScriptFile]:
+    """Return PEP 3147 bytecode files whose source file is gone."""
+    tag = f".{sys.implementation.cache_tag}.pyc"
+    found: list[ScriptFile] = []
+    with os.scandir(pycache) as it:
+        entries = sorted(it, key=lambda e: e.name)
+    for entry in entries:
+        if not entry.name.endswith(tag):
+            continue
+        stem = entry.name[: -len(tag)]
+        if f"{stem}.py" in siblings or f"{stem}.pyc" in siblings or stem.startswith("__init__"):
+            continue
+        st = entry.stat()
+        found.append(ScriptFile(entry.path, st.st_mtime_ns, st.st_size))
+    return found
+
+
+def find_script_files(
+    directory: str, *, recursive: bool = False, sourceless: bool = False
+) -> list[ScriptFile]:
+    """Return the script files of one version directory, in Alembic's reading order.
+
+    A directory that does not exist holds no scripts.
+    """
+    directory = os.path.abspath(directory)
+    if not os.path.isdir(directory):
+        return []
+    result, subdirs = _scan_dir(directory, sourceless)
+    if recursive:
+        pending = list(reversed(subdirs))
+        while pending:
+            sub = pending.pop()
+            files, more = _scan_dir(sub, sourceless)
+            result.extend(files)
+            pending.extend(reversed(more))
+    return result
+
+
+# -- parsing ---------------------------------------------------------------------------
+
+
+class _NotLiteral(Exception):
+    """A header value is not a literal; the module must be imported."""
+
+
+def _fast_doc(text: str) -> tuple[str, int] | None:
+    """Return (docstring, end offset) for a plain leading docstring, or None if unusual."""
+    pos = 0
+    length = len(text)
+    while pos < length:
+        nl = text.find("\n", pos)
+        line_end = length if nl < 0 else nl
+        stripped = text[pos:line_end].strip()
+        if stripped and not stripped.startswith("#"):
+            break
+        pos = line_end + 1
+    if pos >= length:
+        return "", length
+    for quote in ('"""', "'''"):
+        if text.startswith(quote, pos):
+            end = text.find(quote, pos + 3)
+            if end < 0:
+                return None
+            body = text[pos + 3 : end]
+            if "\\" in body:
+                return None
+            return body, end + 3
+    if _STRING_START_RE.match(text, pos):
+        return None  # some other string form: let ast decide
+    return "", pos
+
+
+def _fast_parse(text: str) -> _Row | None:
+    """Scan for the header assignments; return None when ``ast`` must decide."""
+    doc_and_end = _fast_doc(text)
+    if doc_and_end is None:
+        return None
+    doc, end = doc_and_end
+    values: dict[str, Any] = {}
+    for match in _ASSIGN_RE.finditer(text, end):
+        name, raw = match.group(1), match.group(2)
+        if name in values:
+            return None
+        try:
+            values[name] = ast.literal_eval(raw)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return None
+    if "revision" not in values:
+        return None
+    return _row(values, doc)
+
+
+def _row(values: dict[str, Any], doc: str) -> _Row:
+    rev = values.get("revision")
+    if not isinstance(rev, str):
+        raise _NotLiteral
+    down = _ids_value(values.get("down_revision"))
+    labels = _ids_value(values.get("branch_labels"))
+    labels_t: tuple[str, ...] = (labels,) if isinstance(labels, str) else (labels or ())
+    return rev, down, labels_t, _ids_value(values.get("depends_on")), doc
+
+
+def _ids_value(value: Any) -> Any:
+    """Return a header value as None, a str or a tuple of str (lists become tuples)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple | set | frozenset):
+        if not all(isinstance(v, str) for v in value):
+            raise _NotLiteral
+        return tuple(value)
+    raise _NotLiteral
+
+
+def _ast_parse(text: str | bytes, path: str) -> _Row | None:
+    """Read the header with :mod:`ast`; return None when the module has no ``revision``."""
+    try:
+        tree = ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        raise ScriptError(
+            f"cannot parse migration script {path}: {exc.msg} (line {exc.lineno})",
+            "fix the syntax error in the script",
+        ) from exc
+    values: dict[str, Any] = {}
+    for node in tree.body:
+        target: ast.expr | None = None
+        value: ast.expr | None = None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        if isinstance(target, ast.Name) and target.id in _HEADER_NAMES and value is not None:
+            try:
+                values[target.id] = ast.literal_eval(value)
+            except ValueError as exc:
+                raise _NotLiteral from exc
+    if "revision" not in values:
+        return None
+    return _row(values, ast.get_docstring(tree, clean=False) or "")
+
+
+def _import_header(path: str) -> _Row | None:
+    """Import the module (under the Alembic shim) and read the header attributes."""
+    from tidal.script.directory import load_script_module
+
+    module = load_script_module(path)
+    values = {n: getattr(module, n) for n in _HEADER_NAMES if hasattr(module, n)}
+    if "revision" not in values:
+        return None
+    try:
+        return _row(values, module.__doc__ or "")
+    except _NotLiteral as exc:
+        raise ScriptError(
+            f"migration script {path} has a header value that is not a string or tuple",
+            "revision, down_revision, branch_labels and depends_on must be str, tuple or None",
+        ) from exc
+
+
+def parse_header(text: str, path: str = "<script>") -> _Row | None:
+    """Return the header row of a script's source text, or None when it has no ``revision``.
+
+    Raises ``_NotLiteral`` (internal) when a value needs the module to be imported.
+
+    Example:
+        >>> parse_header('\"\"\"msg\"\"\"\\nrevision = "a1"\\ndown_revision = None\\n')
+        ('a1', None, (), None, 'msg')
+    """
+    row = _fast_parse(text)
+    if row is not None:
+        return row
+    return _ast_parse(text, path)
+
+
+def _missing_revision(path: str) -> ScriptError:
+    name = os.path.basename(path)
+    return ScriptError(
+        f"could not determine revision id from filename {name}",
+        "be sure the 'revision' variable is declared inside the script",
+    )
+
+
+def _read_row(path: str) -> _Row:
+    if path.endswith(".pyc"):
+        row = _import_header(path)
+    else:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            raise ScriptError(f"cannot read migration script {path}: {exc}") from exc
+        try:
+            try:
+                row = parse_header(data.decode("utf-8-sig"), path)
+            except UnicodeDecodeError:
+                row = _ast_parse(data, path)  # ast honours a coding cookie
+        except _NotLiteral:
+            row = _import_header(path)
+    if row is None:
+        raise _missing_revision(path)
+    return row
+
+
+def _to_revision(row: _Row, path: str) -> Revision:
+    rev, down, labels, depends, doc = row
+    return Revision(
+        revision=rev,
+        down_revision=down,
+        branch_labels=labels,
+        depends_on=depends,
+        path=path,
+        longdoc=doc,
+    )
+
+
+def read_header(path: str) -> Revision:
+    """Return the header of the script at ``path``, reading it without the cache."""
+    return _to_revision(_read_row(os.path.abspath(path)), os.path.abspath(path))
+
+
+# -- cache -----------------------------------------------------------------------------
+
+
+def cache_directory() -> str:
+    """Return the directory for Tidal's header caches (``$XDG_CACHE_HOME/tidal``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "tidal", "headers")
+
+
+class HeaderCache:
+    """Headers of one version directory, stored in one file of the user's cache directory.
+
+    Entries are keyed by absolute path and checked against ``st_mtime_ns`` and
+    ``st_size``. A missing, unreadable or corrupt cache file is ignored and rebuilt;
+    writes go to a temporary file first and are moved into place with ``os.replace``,
+    so concurrent writers never leave a half-written file.
+    """
+
+    def __init__(self, directory: str, cache_root: str | None = None) -> None:
+        import hashlib
+
+        self.directory = os.path.abspath(directory)
+        digest = hashlib.sha1(self.directory.encode("utf-8", "surrogatepass")).hexdigest()
+        self.root = cache_root if cache_root is not None else cache_directory()
+        self.file = os.path.join(self.root, f"{digest[:20]}.bin")
+        self.entries: dict[str, tuple[int, int, _Row]] = {}
+        self.dirty = False
+
+    def load(self) -> None:
+        """Read the cache file; ignore it when absent or damaged."""
+        try:
+            with open(self.file, "rb") as fh:
+                data = marshal.load(fh)
+        except (OSError, EOFError, ValueError, TypeError):
+            return
+        if (
+            isinstance(data, tuple)
+            and len(data) == 3
+            and data[0] == _CACHE_MAGIC
+            and data[1] == self.directory
+            and isinstance(data[2], dict)
+        ):
+            self.entries = data[2]
+
+    def get(self, f: ScriptFile) -> _Row | None:
+        """Return the cached row for ``f`` when its stamp still matches."""
+        hit = self.entries.get(f.path)
+        if hit is None:
+            return None
+        try:
+            mtime, size, row = hit
+        except (TypeError, ValueError):
+            return None
+        if mtime != f.mtime_ns or size != f.size or not isinstance(row, tuple) or len(row) != 5:
+            return None
+        return row
+
+    def put(self, f: ScriptFile, row: _Row) -> None:
+        """Record ``row`` for ``f``."""
+        self.entries[f.path] = (f.mtime_ns, f.size, row)
+        self.dirty = True
+
+    def prune(self, keep: Iterable[str]) -> None:
+        """Drop entries of files that no longer exist."""
+        wanted = set(keep)
+        gone = [p for p in self.entries if p not in wanted]
+        for p in gone:
+            del self.entries[p]
+        if gone:
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write the cache atomically; failures to write are ignored (it is only a cache)."""
+        if not self.dirty:
+            return
+        try:
+            import tempfile
+
+            os.makedirs(self.root, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-", suffix=".bin")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    marshal.dump((_CACHE_MAGIC, self.directory, self.entries), fh)
+                os.replace(tmp, self.file)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+        except (OSError, ValueError):
+            return
+        self.dirty = False
+
+
+def _cache_enabled() -> bool:
+    return os.environ.get("TIDAL_NO_HEADER_CACHE", "") in ("", "0")
+
+
+def read_revisions(
+    locations: Sequence[str],
+    *,
+    recursive: bool = False,
+    sourceless: bool = False,
+    use_cache: bool = True,
+    cache_root: str | None = None,
+) -> list[Revision]:
+    """Return the headers of every script in ``locations``, in Alembic's reading order.
+
+    Args:
+        locations: Version directories, in configuration order.
+        recursive: Descend into sub-directories (``recursive_version_locations``).
+        sourceless: Accept ``.pyc`` files without source (``sourceless``).
+        use_cache: Use the header cache in the user's cache directory
+            (also off when ``TIDAL_NO_HEADER_CACHE=1``).
+        cache_root: Another directory for the cache files (tests).
+    """
+    use_cache = use_cache and _cache_enabled()
+    revisions: list[Revision] = []
+    seen_dirs: set[str] = set()
+    for location in locations:
+        directory = os.path.abspath(location)
+        if directory in seen_dirs:
+            continue
+        seen_dirs.add(directory)
+        files = find_script_files(directory, recursive=recursive, sourceless=sourceless)
+        cache = HeaderCache(directory, cache_root) if use_cache else None
+        if cache is not None:
+            cache.load()
+        for f in files:
+            row = cache.get(f) if cache is not None else None
+            if row is None:
+                row = _read_row(f.path)
+                if cache is not None:
+                    cache.put(f, row)
+            revisions.append(_to_revision(row, f.path))
+        if cache is not None:
+            cache.prune(f.path for f in files)
+            cache.save()
+    return revisions
