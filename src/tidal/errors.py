@@ -50,6 +50,7 @@ __all__ = [
     "ConnectionFailedError",
     "CycleError",
     "DatabaseError",
+    "DatabaseNotAtHeadError",
     "DeployError",
     "DriftError",
     "DuplicateBranchLabelError",
@@ -70,6 +71,7 @@ __all__ = [
     "RestoreFailedError",
     "RevisionError",
     "ScriptError",
+    "StepFailedError",
     "TidalError",
     "UnknownDatabaseRevisionError",
     "UsageError",
@@ -285,6 +287,24 @@ class EnvironmentError_(ScriptError):  # noqa: N801 - avoid shadowing builtins.E
     """env.py is missing or raised."""
 
 
+class StepFailedError(ScriptError):
+    """A migration step raised; says what was rolled back and what may be half-done."""
+
+    def __init__(self, step: str, error: BaseException, rolled_back: bool, at: str) -> None:
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        if rolled_back:
+            hint = f"the step was rolled back; the version table is still at {at}"
+        else:
+            hint = (
+                f"this database commits DDL as it runs: statements of {step!r} before the "
+                f"failure may be applied; the version table is still at {at}, so check "
+                "the schema, undo the partial step by hand, then retry"
+            )
+        super().__init__(f"{step} failed: {detail}", hint)
+        self.step = step
+        self.rolled_back = rolled_back
+
+
 class DatabaseError(TidalError):
     """Talking to the database failed."""
 
@@ -294,6 +314,12 @@ class DatabaseError(TidalError):
 
 class ConnectionFailedError(DatabaseError):
     """The database cannot be reached. The message never contains a password."""
+
+
+class DatabaseNotAtHeadError(DatabaseError):
+    """``current --check-heads``: the database is not at every head."""
+
+    default_hint = "run `tidal upgrade heads`"
 
 
 class UnknownDatabaseRevisionError(DatabaseError):

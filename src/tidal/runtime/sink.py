@@ -65,9 +65,9 @@ class LiveSink:
         if execution_options:
             conn = conn.execution_options(**execution_options)
         if multiparams:
-            return conn.execute(clause, list(multiparams))  # type: ignore[arg-type]
+            return conn.execute(clause, list(multiparams))  # type: ignore[call-overload]
         if params:
-            return conn.execute(clause, dict(params))  # type: ignore[arg-type]
+            return conn.execute(clause, dict(params))  # type: ignore[call-overload]
         return conn.execute(clause)  # type: ignore[call-overload]
 
     def static_output(self, text: str) -> None:

@@ -1,0 +1,99 @@
+"""The step loop of ``MigrationContext.run_migrations``.
+
+For each step: open the per-step transaction (as policy and dialect decide), log
+``Running upgrade a -> b, doc`` (Alembic's line), write the ``-- Running ...`` comment
+offline, call the script, update the version table, append the applied-history row,
+and call ``on_version_apply`` callbacks. A failing step raises
+:class:`~tidal.errors.StepFailedError` naming the step and what was rolled back.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from tidal.errors import StepFailedError, TidalError
+from tidal.runtime import plan
+from tidal.runtime.history import HistoryTable, history_table_name, utcnow
+from tidal.runtime.steps import RunStep
+
+if TYPE_CHECKING:
+    from tidal.runtime.migration import MigrationContext
+
+__all__ = ["history_for", "run_steps"]
+
+log = logging.getLogger("alembic.runtime.migration")
+
+
+def history_for(context: MigrationContext) -> HistoryTable | None:
+    """Return the applied-history table of an online run, or None (offline or switched off)."""
+    if context.as_sql or context.connection is None:
+        return None
+    name = history_table_name(context.opts, context.config)
+    if name is None:
+        return None
+    return HistoryTable(context.connection, name, context.version_table_schema)
+
+
+def _step_label(step: RunStep) -> str:
+    return step.step.short_log.replace("stamp_revision", "stamp", 1)
+
+
+def _fail(
+    context: MigrationContext, step: RunStep, error: Exception, heads: tuple[str, ...]
+) -> StepFailedError:
+    rolled_back = context.transactional_ddl and not context.as_sql
+    if rolled_back and not context._transaction_per_migration:
+        heads = context._run_start_heads  # one transaction for the run: all of it rolls back
+    return StepFailedError(_step_label(step), error, rolled_back, ", ".join(heads) or "base")
+
+
+def _run_one(
+    context: MigrationContext,
+    step: RunStep,
+    heads: tuple[str, ...],
+    history: HistoryTable | None,
+    kw: dict[str, Any],
+) -> tuple[str, ...]:
+    if context.as_sql and not heads:
+        context._version.create(checkfirst=False)  # offline: the table is made from base
+    log.info("Running %s", step)
+    if context.as_sql:
+        context.impl.static_output(f"-- Running {step.step.short_log}")
+    started, clock = utcnow(), time.perf_counter()
+    try:
+        step.migration_fn(**kw)
+    except TidalError:
+        raise
+    except Exception as exc:
+        raise _fail(context, step, exc, heads) from exc
+    changes = plan.step_changes(step.step, heads, step.ancestry)
+    context._version.apply(changes)
+    heads = plan.apply_changes(heads, changes)
+    if history is not None:
+        duration = (time.perf_counter() - clock) * 1000.0
+        history.record(context.version_table, step.step, started, duration, step.path)
+    for callback in context.on_version_apply_callbacks:
+        callback(ctx=context, step=step.info, heads=set(heads), run_args=kw)
+    return heads
+
+
+def run_steps(context: MigrationContext, heads: tuple[str, ...], kw: dict[str, Any]) -> None:
+    """Run every step ``context``'s migrations function yields from ``heads``."""
+    fn = context._migrations_fn
+    if fn is None:
+        raise TidalError(
+            "no migrations function: this context was configured without fn=",
+            "run migrations through tidal.command (upgrade, downgrade, stamp)",
+        )
+    # Plan first: an unknown target or a bad range fails before anything is written.
+    steps = list(fn(heads, context))
+    context._run_start_heads = heads
+    context._prepare_version_table(heads)
+    history = None if context.opts.get("dont_mutate") else history_for(context)
+    if history is not None and steps:
+        history.create()
+    for step in steps:
+        with context.begin_transaction(_per_migration=True):
+            heads = _run_one(context, step, heads, history, kw)
