@@ -71,6 +71,10 @@ SOURCE_KEYS = frozenset(
 _MAIN = "alembic"
 _HOOKS_SECTION = "post_write_hooks"
 _HOOK_NAMES = re.compile(r", *|(?: +)")
+# Sections that are never a -n target: logging's and the hooks'.
+_NOT_A_MAIN = re.compile(
+    r"^(loggers|handlers|formatters|(logger|handler|formatter)_.*|post_write_hooks)$"
+)
 
 
 class Config:
@@ -162,8 +166,9 @@ class Config:
         if path is None or not path.is_file():
             return
         if not self.file_config.has_section(self.config_ini_section):
+            candidates = [s for s in self.file_config.sections() if not _NOT_A_MAIN.match(s)]
             raise MissingSectionError(
-                self.config_ini_section, self.file_config.sections(), str(self.config_file_name)
+                self.config_ini_section, candidates, str(self.config_file_name)
             )
 
     # -- output ----------------------------------------------------------------------

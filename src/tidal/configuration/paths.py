@@ -62,8 +62,7 @@ def separator_char(key: str, value: str) -> str | None:
     name = value.strip()
     if name not in SEPARATORS:
         raise ConfigError(
-            f"{name!r} is not a valid value for {key}; "
-            "expected 'space', 'newline', 'os', ':', ';'",
+            f"{name!r} is not a valid value for {key}; expected 'space', 'newline', 'os', ':', ';'",
             "Tidal also reads 'colon', 'semicolon' and 'comma'",
         )
     return SEPARATORS[name]

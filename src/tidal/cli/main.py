@@ -1,0 +1,141 @@
+"""``tidal`` / ``python -m tidal``: parse, build the Config, run the command, map errors to exits.
+
+This is the one place that turns a :class:`tidal.errors.TidalError` into output and an
+exit code (table in docs/errors.md): ``FAILED: <message>`` and a hint on standard error,
+no traceback unless ``--debug`` (or ``--raiseerr``, which re-raises as Alembic does).
+Anything else becomes one line with a ``--debug`` hint and exit 1; Ctrl-C exits 130;
+argparse errors exit 2.
+
+As in Alembic, the CLI does not configure logging: env.py calls ``fileConfig``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
+
+from tidal.cli import render
+from tidal.cli.parser import CommandSpec, build_parser, normalize_argv
+from tidal.config import Config, find_config_files
+from tidal.configuration.discovery import ConfigFiles
+from tidal.errors import ConfigError, TidalError
+
+__all__ = ["build_config", "main", "resolve_command", "run"]
+
+EXIT_INTERRUPTED = 130
+_MAIN_SECTION = "alembic"
+
+
+def resolve_command(name: str) -> Callable[..., Any]:
+    """Return ``tidal.command.<name>``, imported now so a missing one fails cleanly.
+
+    Raises:
+        TidalError: This build has no such command yet.
+    """
+    import tidal.command
+
+    try:
+        function: Callable[..., Any] = getattr(tidal.command, name)
+    except (AttributeError, ModuleNotFoundError) as error:
+        raise TidalError(
+            f"the {name} command is not available in this build of Tidal ({error})",
+            "upgrade Tidal, or use `tidal --help` to see the commands",
+        ) from None
+    return function
+
+
+def build_config(options: argparse.Namespace, stdout: TextIO | None = None) -> Config:
+    """Build the :class:`Config` a parsed command line means (``cmd_opts`` = ``options``)."""
+    files = find_config_files(options.config)
+    config = Config(
+        file_=files.ini,
+        toml_file=files.toml,
+        ini_section=options.name,
+        cmd_opts=options,
+        stdout=stdout,
+    )
+    config.attributes.setdefault("tidal.config_files", files)
+    return config
+
+
+def _check_config(config: Config, files: ConfigFiles, named: bool) -> None:
+    ini_exists = os.path.isfile(files.ini)
+    if not ini_exists and not config.toml_alembic_config:
+        raise ConfigError(
+            f"no configuration: {files.ini} not found in {os.getcwd()}"
+            + ("" if files.toml is None else f", and no [tool.alembic] in {files.toml}"),
+            "run `tidal init <directory>`, or pass the file with -c (or $TIDAL_CONFIG)",
+        )
+    if named:
+        config.ensure_ini_section()
+
+
+def run(options: argparse.Namespace, stdout: TextIO | None = None) -> int:
+    """Run the command of parsed ``options``; return 0 or raise a TidalError."""
+    spec: CommandSpec = options.cmd
+    named = options.name is not None
+    options.name = options.name or _MAIN_SECTION
+    config = build_config(options, stdout)
+    if spec.needs_config:
+        _check_config(config, config.attributes["tidal.config_files"], named)
+    function = resolve_command(spec.name)
+    function(config, **_command_kwargs(spec, options))
+    return 0
+
+
+def _command_kwargs(spec: CommandSpec, options: argparse.Namespace) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    for arg in spec.args:
+        value = getattr(options, arg.dest)
+        if arg.omit_if_default and value == arg.options.get("default", False):
+            continue
+        kwargs[arg.param] = value
+    return kwargs
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace | int:
+    parser = build_parser()
+    try:
+        options = parser.parse_args(normalize_argv(sys.argv[1:] if argv is None else argv))
+        if getattr(options, "cmd", None) is None:
+            parser.error("too few arguments")
+    except SystemExit as exit_:
+        code = exit_.code
+        return code if isinstance(code, int) else (0 if code is None else 2)
+    return options
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``tidal`` command line with ``argv`` (``sys.argv[1:]`` by default).
+
+    Returns:
+        The exit code: 0, a :class:`TidalError`'s ``exit_code``, 1, 2 or 130.
+    """
+    parsed = _parse(argv)
+    if isinstance(parsed, int):
+        return parsed
+    options = parsed
+    try:
+        return run(options)
+    except KeyboardInterrupt:
+        if options.raiseerr:
+            raise
+        render.write_interrupted(sys.stderr)
+        return EXIT_INTERRUPTED
+    except TidalError as error:
+        if options.raiseerr:
+            raise
+        if options.debug:
+            render.write_traceback(sys.stderr, error)
+        render.write_failure(sys.stderr, error)
+        return error.exit_code
+    except Exception as error:  # noqa: BLE001 - the CLI boundary reports everything
+        if options.raiseerr:
+            raise
+        if options.debug:
+            render.write_traceback(sys.stderr, error)
+        render.write_unexpected(sys.stderr, error)
+        return 1

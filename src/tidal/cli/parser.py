@@ -1,0 +1,289 @@
+"""The command-line grammar: Alembic's global options, commands, arguments and defaults.
+
+The commands are a table of :class:`CommandSpec` values. Each :class:`Arg` names the
+keyword of the ``tidal.command.<name>`` function it feeds, so dispatch is a lookup, not
+code per command. Tidal-only commands (``status``, ``verify``, ``deploy``) go in
+:data:`TIDAL_COMMANDS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+__all__ = [
+    "ALEMBIC_COMMANDS",
+    "COMMANDS",
+    "TIDAL_COMMANDS",
+    "Arg",
+    "CommandSpec",
+    "build_parser",
+    "normalize_argv",
+]
+
+_SQL = "Write the SQL to standard output (or a file) instead of running it (offline mode)."
+_TAG = "Any 'tag' string; custom env.py scripts can read it."
+_VERBOSE = "Show more detail."
+_MESSAGE = "The message of the new revision."
+_BRANCH_LABEL = "A branch label for the new revision."
+_REV_ID = "Use this revision id instead of a generated one."
+_SPLICE = "Allow a revision that is not a head as the base of the new one."
+_REVISIONS = "one or more revisions, or 'heads' for all heads"
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument of a command.
+
+    Args:
+        flags: ``("-m", "--message")`` for an option, ``("revision",)`` for a positional.
+        param: The keyword of the command function it is passed as.
+        options: Further ``add_argument`` keywords (``help``, ``action``, ``nargs``, ...).
+        omit_if_default: Pass it only when given (for keywords not every command takes).
+    """
+
+    flags: tuple[str, ...]
+    param: str
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    omit_if_default: bool = False
+
+    @property
+    def positional(self) -> bool:
+        """Whether this is a positional argument."""
+        return not self.flags[0].startswith("-")
+
+    @property
+    def dest(self) -> str:
+        """The attribute of the parsed namespace (Alembic's names, e.g. ``revisions``)."""
+        return self.flags[0] if self.positional else self.param
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """One subcommand: its name (also the ``tidal.command`` function), help and arguments.
+
+    ``needs_config`` is False for commands that run without a configuration file
+    (``init`` writes one; ``list_templates`` reads none).
+    """
+
+    name: str
+    help: str
+    args: tuple[Arg, ...] = ()
+    needs_config: bool = True
+
+
+def _flag(flags: tuple[str, ...], param: str, help_: str) -> Arg:
+    return Arg(flags, param, MappingProxyType({"action": "store_true", "help": help_}))
+
+
+def _value(flags: tuple[str, ...], param: str, help_: str, **extra: Any) -> Arg:
+    return Arg(flags, param, MappingProxyType({"help": help_, **extra}))
+
+
+_SQL_ARG = _flag(("--sql",), "sql", _SQL)
+_TAG_ARG = _value(("--tag",), "tag", _TAG)
+_VERBOSE_ARG = _flag(("-v", "--verbose"), "verbose", _VERBOSE)
+
+ALEMBIC_COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        "init",
+        "Create a new migration environment (scripts folder and configuration).",
+        (
+            _value(("directory",), "directory", "location of scripts directory"),
+            _value(
+                ("-t", "--template"), "template", "The template to set up with.", default="generic"
+            ),
+            _flag(("--package",), "package", "Write empty __init__.py files too."),
+        ),
+        needs_config=False,
+    ),
+    CommandSpec("list_templates", "List the templates `init` can use.", needs_config=False),
+    CommandSpec(
+        "revision",
+        "Create a new revision file.",
+        (
+            _value(("-m", "--message"), "message", _MESSAGE),
+            _flag(
+                ("--autogenerate",),
+                "autogenerate",
+                "Fill in operations by comparing the database with the models.",
+            ),
+            _SQL_ARG,
+            _value(
+                ("--head",),
+                "head",
+                "The head (or <branchname>@head) to base the new revision on.",
+                default="head",
+            ),
+            _flag(("--splice",), "splice", _SPLICE),
+            _value(("--branch-label",), "branch_label", _BRANCH_LABEL),
+            _value(("--version-path",), "version_path", "The version location to write to."),
+            _value(("--rev-id",), "rev_id", _REV_ID),
+            _value(
+                ("--depends-on",),
+                "depends_on",
+                "Revisions the new one depends on.",
+                action="append",
+            ),
+        ),
+    ),
+    CommandSpec(
+        "merge",
+        "Merge revisions into one new revision file.",
+        (
+            _value(("revisions",), "revisions", _REVISIONS, nargs="+"),
+            _value(("-m", "--message"), "message", _MESSAGE),
+            _value(("--branch-label",), "branch_label", _BRANCH_LABEL),
+            _value(("--rev-id",), "rev_id", _REV_ID),
+            Arg(
+                ("--splice",),
+                "splice",
+                MappingProxyType({"action": "store_true", "help": _SPLICE}),
+                omit_if_default=True,
+            ),
+        ),
+    ),
+    CommandSpec(
+        "upgrade",
+        "Upgrade to a later version.",
+        (_value(("revision",), "revision", "revision identifier"), _SQL_ARG, _TAG_ARG),
+    ),
+    CommandSpec(
+        "downgrade",
+        "Revert to a previous version.",
+        (_value(("revision",), "revision", "revision identifier"), _SQL_ARG, _TAG_ARG),
+    ),
+    CommandSpec(
+        "stamp",
+        "Write the given revision(s) into the version table without running migrations.",
+        (
+            _value(("revisions",), "revision", _REVISIONS, nargs="+"),
+            _SQL_ARG,
+            _TAG_ARG,
+            _flag(("--purge",), "purge", "Empty the version table before stamping."),
+        ),
+    ),
+    CommandSpec(
+        "current",
+        "Show the current revision(s) of the database.",
+        (
+            _flag(("-c", "--check-heads"), "check_heads", "Fail unless every head is applied."),
+            _VERBOSE_ARG,
+        ),
+    ),
+    CommandSpec(
+        "history",
+        "List the revisions in order, newest first.",
+        (
+            _value(("-r", "--rev-range"), "rev_range", "A range of revisions, [start]:[end]."),
+            _VERBOSE_ARG,
+            _flag(("-i", "--indicate-current"), "indicate_current", "Mark the current revision."),
+        ),
+    ),
+    CommandSpec(
+        "heads",
+        "Show the heads of the revision history.",
+        (
+            _VERBOSE_ARG,
+            _flag(
+                ("--resolve-dependencies",),
+                "resolve_dependencies",
+                "Treat depends_on revisions as down revisions.",
+            ),
+        ),
+    ),
+    CommandSpec("branches", "Show the branch points.", (_VERBOSE_ARG,)),
+    CommandSpec(
+        "show", "Show the revision(s) an identifier names.", (_value(("rev",), "rev", ""),)
+    ),
+    CommandSpec("edit", "Open revision script(s) in $EDITOR.", (_value(("rev",), "rev", ""),)),
+    CommandSpec(
+        "ensure_version", "Create the version table if it does not exist yet.", (_SQL_ARG,)
+    ),
+    CommandSpec("check", "Fail if autogenerate finds operations to add (models vs database)."),
+)
+
+#: Commands only Tidal has; later issues add status, verify and deploy here.
+TIDAL_COMMANDS: tuple[CommandSpec, ...] = ()
+
+COMMANDS: tuple[CommandSpec, ...] = tuple(
+    sorted(ALEMBIC_COMMANDS + TIDAL_COMMANDS, key=lambda spec: spec.name)
+)
+
+
+#: Options whose value may start with "-" (a relative range such as ``-3:``).
+_DASH_VALUE_OPTIONS = frozenset({"-r", "--rev-range"})
+
+
+def normalize_argv(argv: Sequence[str]) -> list[str]:
+    """Join ``-r -3:`` into ``--rev-range=-3:`` so argparse takes the value.
+
+    Alembic refuses ``history -r -3:`` ("expected one argument"); Tidal reads it.
+
+    Example:
+        >>> normalize_argv(["history", "-r", "-3:", "-v"])
+        ['history', '--rev-range=-3:', '-v']
+    """
+    result: list[str] = []
+    tokens = iter(argv)
+    for token in tokens:
+        if token in _DASH_VALUE_OPTIONS:
+            value = next(tokens, None)
+            if value is None:
+                result.append(token)
+            elif value.startswith("-") and value != "--":
+                result.append(f"--rev-range={value}")
+            else:
+                result.extend((token, value))
+        else:
+            result.append(token)
+    return result
+
+
+def _add_global_options(parser: argparse.ArgumentParser, version: str) -> None:
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version}")
+    parser.add_argument(
+        "-c",
+        "--config",
+        action="append",
+        help="Alternate config file; defaults to $TIDAL_CONFIG, $ALEMBIC_CONFIG or "
+        '"alembic.ini". May also name a pyproject.toml file; give it twice to name both.',
+    )
+    parser.add_argument("-n", "--name", help="Section of the ini file to use instead of [alembic].")
+    parser.add_argument(
+        "-x",
+        action="append",
+        help="Extra arguments for custom env.py scripts, e.g. -x key1=value1 -x key2=value2",
+    )
+    parser.add_argument(
+        "--raiseerr", action="store_true", help="Raise errors with a full traceback."
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="Do not print to standard output."
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="Print the traceback of a failure (Tidal)."
+    )
+
+
+def build_parser(
+    prog: str = "tidal", commands: Iterable[CommandSpec] = COMMANDS
+) -> argparse.ArgumentParser:
+    """Build the argument parser for ``commands``; the chosen spec lands in ``cmd``."""
+    from tidal import __version__
+
+    parser = argparse.ArgumentParser(prog=prog)
+    _add_global_options(parser, __version__)
+    subparsers = parser.add_subparsers()
+    for spec in commands:
+        sub = subparsers.add_parser(spec.name, help=spec.help, description=spec.help)
+        for arg in spec.args:
+            options = dict(arg.options)
+            if not arg.positional:
+                options["dest"] = arg.param
+            sub.add_argument(*arg.flags, **options)
+        sub.set_defaults(cmd=spec)
+    return parser
