@@ -151,15 +151,25 @@ def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in ("true", "yes", "on", "1")
 
 
-def _revision_environment(config: Any, script: ScriptDirectory) -> None:
-    """Run env.py for ``revision`` when ``revision_environment`` is set (needs the runtime)."""
+def _revision_environment(config: Any, script: ScriptDirectory) -> dict[str, Any]:
+    """Run env.py when ``revision_environment`` is set; return its ``template_args``.
+
+    As in Alembic, env.py runs as for an online command whose migration function does
+    nothing, so whatever it passes as ``context.configure(template_args=...)`` reaches
+    script.py.mako.
+    """
     if not _truthy(config_option(config, "revision_environment")):
-        return
-    try:
-        from tidal.runtime.environment import run_env_for_revision  # type: ignore[attr-defined]
-    except ImportError:
-        return  # TODO(runtime): env.py runs here once tidal.runtime.environment provides it
-    run_env_for_revision(config, script)
+        return {}
+    from tidal.runtime.environment import EnvironmentContext
+
+    captured: dict[str, Any] = {}
+
+    def fn(heads: tuple[str, ...], context: Any) -> list[Any]:
+        captured.update(getattr(context, "opts", {}).get("template_args") or {})
+        return []
+
+    EnvironmentContext(config, script, fn=fn, as_sql=False, dont_mutate=True).run_env()
+    return captured
 
 
 def revision(
@@ -182,7 +192,7 @@ def revision(
         raise _not_yet("--sql")
     del process_revision_directives
     script = ScriptDirectory.from_config(config)
-    _revision_environment(config, script)
+    template_args = _revision_environment(config, script)
     return script.generate_revision(
         rev_id or _new_rev_id(),
         message,
@@ -191,6 +201,7 @@ def revision(
         branch_labels=branch_label,
         version_path=version_path,
         depends_on=depends_on,
+        **template_args,
     )
 
 
@@ -207,12 +218,13 @@ def merge(
 ) -> Script | None:
     """Create a revision merging ``revisions`` (ids, labels or ``heads``) (``tidal merge``)."""
     script = ScriptDirectory.from_config(config)
-    _revision_environment(config, script)
+    template_args = _revision_environment(config, script)
     return script.generate_revision(
         rev_id or _new_rev_id(),
         message,
         head=revisions,
         branch_labels=branch_label,
+        **template_args,
     )
 
 

@@ -10,7 +10,6 @@ imported on first use.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.machinery
 import importlib.util
 import os
@@ -38,6 +37,8 @@ def load_script_module(path: str) -> ModuleType:
     Raises:
         ScriptError: The file cannot be imported.
     """
+    import hashlib
+
     from tidal.compat import alembic_shim
 
     stem = os.path.splitext(os.path.basename(path))[0].split(".")[0]
@@ -270,8 +271,10 @@ class Script:
         if include_branches and self.branch_labels:
             text += f" ({self._labels_text})"
         if head_indicators or currents:
-            text += self._head_text(currents) if head_indicators else (
-                " (current)" if self.revision in currents else ""
+            text += (
+                self._head_text(currents)
+                if head_indicators
+                else (" (current)" if self.revision in currents else "")
             )
         if tree_indicators:
             text += self._tree_text()
@@ -392,7 +395,7 @@ class ScriptDirectory:
             sourceless=self.sourceless,
         )
         self._graph = RevisionGraph(headers)
-        self._scripts = {h.revision: Script(self, h) for h in headers}
+        self._scripts = {}
 
     @property
     def graph(self) -> RevisionGraph:
@@ -414,7 +417,10 @@ class ScriptDirectory:
         if self._scripts is None:
             self._load()
         assert self._scripts is not None
-        return self._scripts[rev]
+        script = self._scripts.get(rev)
+        if script is None:
+            script = self._scripts[rev] = Script(self, self.graph.revision(rev))
+        return script
 
     def _scripts_of(self, ids: Sequence[Any]) -> tuple[Script, ...]:
         return tuple(self._script(i) for i in ids if isinstance(i, str))
@@ -522,8 +528,7 @@ class ScriptDirectory:
         if self._scripts is None:
             self._load()
         assert self._scripts is not None and self._graph is not None
-        headers = [s.header for s in self._scripts.values()] + [header]
-        graph = RevisionGraph(headers)
+        graph = RevisionGraph([*self._graph, header])
         self._graph = graph
         script = Script(self, header)
         self._scripts[header.revision] = script

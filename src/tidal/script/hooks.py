@@ -13,8 +13,6 @@ as ``type = exec`` (Alembic refuses it); seed articles write hooks that way.
 from __future__ import annotations
 
 import os
-import shlex
-import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -62,6 +60,8 @@ def parse_hooks(section: Mapping[str, str]) -> list[dict[str, str]]:
 
 
 def _command_line(options: Mapping[str, str], path: str) -> list[str]:
+    import shlex
+
     text = options.get("options", "") or ""
     if REVISION_SCRIPT_FILENAME not in text:
         text = f"{REVISION_SCRIPT_FILENAME} {text}"
@@ -133,6 +133,8 @@ def run_hook(path: str, options: Mapping[str, str]) -> None:
         except Exception as exc:
             raise HookError(f"post write hook {name!r} failed: {exc}") from exc
         return
+    import subprocess
+
     argv = program + _command_line(options, path)
     cwd = options.get("cwd") or None
     try:
