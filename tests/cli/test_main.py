@@ -290,3 +290,16 @@ def test_python_dash_m(tmp_path: Path) -> None:
         [sys.executable, "-m", "tidal", "--version"], capture_output=True, text=True, cwd=tmp_path
     )
     assert result.returncode == 0 and result.stdout.startswith("tidal ")
+
+
+def test_every_exit_code_is_documented() -> None:
+    import tidal.errors
+
+    docs = (Path(__file__).parents[2] / "docs" / "errors.md").read_text(encoding="utf-8")
+    codes = {
+        cls.exit_code
+        for cls in vars(tidal.errors).values()
+        if isinstance(cls, type) and issubclass(cls, TidalError)
+    }
+    for code in sorted(codes | {0, 2, 130}):
+        assert f"\n| {code} |" in docs, f"exit code {code} has no row in docs/errors.md"
