@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -99,9 +100,15 @@ def alembic_render(dialect: str, fn: Callable[[Any], Any], **opts: Any) -> str:
     return out.getvalue()
 
 
+def normalize(statement: str) -> str:
+    """Return one statement with runs of whitespace collapsed, none inside parentheses."""
+    flat = " ".join(statement.rstrip(";").split())
+    return re.sub(r"\s+\)", ")", re.sub(r"\(\s+", "(", flat))
+
+
 def statements(sql: str) -> list[str]:
     """Split --sql text into statements, whitespace-normalised."""
-    return [" ".join(s.split()) for s in sql.split(";\n") if s.strip()]
+    return [normalize(s) for s in sql.split(";\n") if s.strip()]
 
 
 def assert_sql(fn: Callable[[Operations], Any], **expected: str | list[str] | None) -> None:
@@ -111,7 +118,7 @@ def assert_sql(fn: Callable[[Operations], Any], **expected: str | list[str] | No
             continue
         wanted = [want] if isinstance(want, str) else list(want)
         got = statements(render(dialect, fn))
-        assert got == [" ".join(w.rstrip(";").split()) for w in wanted], dialect
+        assert got == [normalize(w) for w in wanted], f"{dialect}: {got}"
 
 
 @contextmanager
