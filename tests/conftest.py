@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-PG_ADMIN_URL = os.environ.get("TIDAL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "TIDAL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 MYSQL_ADMIN_URL = os.environ.get("TIDAL_TEST_MYSQL", "mysql+pymysql://root@127.0.0.1:3306/")
 
 # CI runs a bounded sample; `HYPOTHESIS_PROFILE=full` runs the long differential suites.
