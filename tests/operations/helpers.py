@@ -75,6 +75,8 @@ class FakeMigrationContext:
         try:
             yield
         finally:
+            if conn.in_transaction():
+                conn.commit()
             conn.execution_options(isolation_level=level)
 
 
