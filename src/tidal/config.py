@@ -150,7 +150,7 @@ class Config:
         """``[tool.alembic]`` updated with ``[tool.tidal]``, as written (not expanded)."""
         return load_tool_tables(self._toml_file_path)
 
-    @cached_property
+    @property
     def messaging_opts(self) -> dict[str, bool]:
         """Output options taken from the command line (``quiet``)."""
         return {"quiet": bool(getattr(self.cmd_opts, "quiet", False))}

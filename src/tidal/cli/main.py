@@ -47,18 +47,18 @@ def resolve_command(name: str) -> Callable[..., Any]:
     return function
 
 
-def build_config(options: argparse.Namespace, stdout: TextIO | None = None) -> Config:
+def build_config(
+    options: argparse.Namespace, files: ConfigFiles | None = None, stdout: TextIO | None = None
+) -> Config:
     """Build the :class:`Config` a parsed command line means (``cmd_opts`` = ``options``)."""
-    files = find_config_files(options.config)
-    config = Config(
+    files = files if files is not None else find_config_files(options.config)
+    return Config(
         file_=files.ini,
         toml_file=files.toml,
-        ini_section=options.name,
+        ini_section=options.name or _MAIN_SECTION,
         cmd_opts=options,
         stdout=stdout,
     )
-    config.attributes.setdefault("tidal.config_files", files)
-    return config
 
 
 def _check_config(config: Config, files: ConfigFiles, named: bool) -> None:
@@ -78,9 +78,10 @@ def run(options: argparse.Namespace, stdout: TextIO | None = None) -> int:
     spec: CommandSpec = options.cmd
     named = options.name is not None
     options.name = options.name or _MAIN_SECTION
-    config = build_config(options, stdout)
+    files = find_config_files(options.config)
+    config = build_config(options, files, stdout)
     if spec.needs_config:
-        _check_config(config, config.attributes["tidal.config_files"], named)
+        _check_config(config, files, named)
     function = resolve_command(spec.name)
     function(config, **_command_kwargs(spec, options))
     return 0
