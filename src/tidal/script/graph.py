@@ -14,6 +14,7 @@ check misses all raise a :mod:`tidal.errors` subclass here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from tidal.errors import (
@@ -35,13 +36,12 @@ from tidal.script.traversal import (
     ancestors,
     dedupe,
     descendants,
-    related,
     topological_sort,
 )
 
 __all__ = ["RevisionGraph"]
 
-_RESERVED = frozenset("@-+:")
+_RESERVED = re.compile(r"[@\-+:]").search
 
 IdentArg = str | Sequence[str] | None
 
@@ -68,15 +68,26 @@ class RevisionGraph:
 
     def __init__(self, revisions: Iterable[Revision]) -> None:
         self._revisions: dict[str, Revision] = {}
+        down: dict[str, tuple[str, ...]] = {}
+        known = self._revisions
         for rev in revisions:
-            _check_id(rev)
-            if rev.revision in self._revisions:
-                other = self._revisions[rev.revision]
-                raise DuplicateRevisionError(
-                    rev.revision, [other.path or "<in memory>", rev.path or "<in memory>"]
-                )
-            self._revisions[rev.revision] = rev
-        self.index = _build_index(self._revisions)
+            r = rev.revision
+            if r in known:
+                paths = [known[r].path or "<in memory>", rev.path or "<in memory>"]
+                raise DuplicateRevisionError(r, paths)
+            known[r] = rev
+            value = rev.down_revision
+            # Inline fast paths: `tidal heads` on a long history spends its time here.
+            if value is None:
+                down[r] = ()
+            elif type(value) is str and value and value != r:
+                down[r] = (value,)
+            else:
+                down[r] = _parents(rev)
+        # One scan over all ids at C speed instead of one per revision.
+        if "" in known or _RESERVED("\n".join(known)):
+            raise InvalidRevisionIdError(next(r for r in known if not r or _RESERVED(r)))
+        self.index = _build_index(self._revisions, down)
 
     # -- the revisions ---------------------------------------------------------------
 
@@ -247,50 +258,49 @@ class RevisionGraph:
         )
 
 
-def _check_id(rev: Revision) -> None:
-    if not rev.revision or _RESERVED.intersection(rev.revision):
-        raise InvalidRevisionIdError(rev.revision)
-    if rev.revision in rev.down_revisions or rev.revision in rev.dependencies:
+def _parents(rev: Revision) -> tuple[str, ...]:
+    value = rev.down_revision
+    # Fast paths for the common header shapes; `tidal heads` on a long history
+    # spends its time in this constructor.
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        if value == rev.revision:
+            raise CycleError([value, value])
+        return (value,) if value else ()
+    parents = dedupe(rev.down_revisions)
+    if rev.revision in parents:
         raise CycleError([rev.revision, rev.revision])
+    return parents
 
 
-def _build_index(revs: dict[str, Revision]) -> GraphIndex:
+def _build_index(revs: dict[str, Revision], down: dict[str, tuple[str, ...]]) -> GraphIndex:
     order = {r: i for i, r in enumerate(revs)}
-    down = {r: dedupe(rev.down_revisions) for r, rev in revs.items()}
+    has_deps = any(rev.depends_on is not None for rev in revs.values())
+    _check_parents(revs, order, down)
+    label_map = _label_map(revs)
+    if has_deps:
+        deps = {r: _resolve_deps(r, rev, order, label_map) for r, rev in revs.items()}
+        all_down = {r: dedupe(down[r] + deps[r]) if deps[r] else down[r] for r in revs}
+    else:
+        deps = dict.fromkeys(revs, ())
+        all_down = down
+    kids, topo = _check_cycles(order, all_down)
+    return GraphIndex(order, down, deps, all_down, kids, topo, label_map)
+
+
+def _check_parents(
+    revs: dict[str, Revision], order: dict[str, int], down: dict[str, tuple[str, ...]]
+) -> None:
+    named: set[str] = set()
+    for parents in down.values():
+        named.update(parents)
+    if named <= order.keys():
+        return
     for r, parents in down.items():
         for p in parents:
             if p not in order:
                 raise MissingParentError(r, p, revs[r].path)
-    label_map = _label_map(revs)
-    deps = {r: _resolve_deps(r, rev, order, label_map) for r, rev in revs.items()}
-    all_down = {r: dedupe(down[r] + deps[r]) for r in revs}
-    topo = _check_cycles(order, all_down)
-    nextrev: dict[str, list[str]] = {r: [] for r in revs}
-    all_next: dict[str, list[str]] = {r: [] for r in revs}
-    for r in revs:
-        for p in down[r]:
-            nextrev[p].append(r)
-        for p in all_down[r]:
-            all_next[p].append(r)
-    norm_deps = _normalize_deps(topo, down, deps)
-    index = GraphIndex(
-        order=order,
-        down=down,
-        deps=deps,
-        norm_deps=norm_deps,
-        norm_down={r: dedupe(down[r] + norm_deps[r]) for r in revs},
-        all_down=all_down,
-        nextrev={r: tuple(c) for r, c in nextrev.items()},
-        all_next={r: tuple(c) for r, c in all_next.items()},
-        labels={},
-        label_map=label_map,
-        heads=tuple(r for r in revs if not nextrev[r]),
-        real_heads=tuple(r for r in revs if not all_next[r]),
-        bases=tuple(r for r in revs if not down[r]),
-        real_bases=tuple(r for r in revs if not down[r] and not deps[r]),
-    )
-    index.labels = _inherit_labels(index, revs)
-    return index
 
 
 def _label_map(revs: dict[str, Revision]) -> dict[str, str]:
@@ -309,6 +319,8 @@ def _resolve_deps(
 ) -> tuple[str, ...]:
     out: list[str] = []
     for dep in rev.dependencies:
+        if dep == r:
+            raise CycleError([r, r])
         full = dep if dep in order else label_map.get(dep)
         if full is None:
             raise MissingParentError(r, dep, rev.path)
@@ -316,26 +328,29 @@ def _resolve_deps(
     return tuple(out)
 
 
-def _check_cycles(order: dict[str, int], all_down: dict[str, tuple[str, ...]]) -> list[str]:
-    # Kahn's algorithm; whatever is left over sits on or above a cycle.
-    topo: list[str] = []
-    pending = {r: len(ps) for r, ps in all_down.items()}
-    users: dict[str, list[str]] = {r: [] for r in order}
-    for r, ps in all_down.items():
-        for p in ps:
-            users[p].append(r)
-    ready = [r for r, n in pending.items() if n == 0]
-    while ready:
-        r = ready.pop()
-        del pending[r]
-        topo.append(r)
-        for u in users[r]:
-            pending[u] -= 1
-            if pending[u] == 0:
-                ready.append(u)
-    if pending:
-        raise CycleError(_find_cycle(set(pending), all_down))
-    return topo
+def _check_cycles(
+    order: dict[str, int], all_down: dict[str, tuple[str, ...]]
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Return the children lists and a parents-first order, or raise CycleError."""
+    kids: dict[str, list[str]] = {r: [] for r in order}
+    waiting: dict[str, int] = {}
+    for r, parents in all_down.items():
+        if parents:
+            waiting[r] = len(parents)
+            for p in parents:
+                kids[p].append(r)
+    # Kahn's algorithm; the list grows while it is read.
+    topo = [r for r in order if r not in waiting]
+    for r in topo:
+        for child in kids[r]:
+            left = waiting[child] - 1
+            waiting[child] = left
+            if not left:
+                topo.append(child)
+    if len(topo) != len(order):
+        done = set(topo)
+        raise CycleError(_find_cycle({r for r in order if r not in done}, all_down))
+    return kids, topo
 
 
 def _find_cycle(stuck: set[str], all_down: dict[str, tuple[str, ...]]) -> list[str]:
@@ -351,48 +366,6 @@ def _find_cycle(stuck: set[str], all_down: dict[str, tuple[str, ...]]) -> list[s
     cycle = path[at[node] :]
     cycle.reverse()
     return [*cycle, cycle[0]]
-
-
-def _normalize_deps(
-    topo: list[str],
-    down: dict[str, tuple[str, ...]],
-    deps: dict[str, tuple[str, ...]],
-) -> dict[str, tuple[str, ...]]:
-    """Drop the depends_on entries a versioned ancestor already declares (as Alembic)."""
-    # Only revisions with a declaring ancestor need the (linear) ancestor walk.
-    declared_below: dict[str, bool] = {}
-    for r in topo:
-        declared_below[r] = any(deps[p] or declared_below[p] for p in down[r])
-    out: dict[str, tuple[str, ...]] = {}
-    for r in topo:
-        if not deps[r] or not declared_below[r]:
-            out[r] = dedupe(deps[r])
-            continue
-        declared: set[str] = set()
-        for anc in related(down, [r]):
-            if anc != r:
-                declared.update(deps[anc])
-        out[r] = dedupe(d for d in deps[r] if d not in declared)
-    return out
-
-
-def _inherit_labels(index: GraphIndex, revs: dict[str, Revision]) -> dict[str, frozenset[str]]:
-    """Spread branch labels to descendants, and down to the branch point (as Alembic)."""
-    labels: dict[str, set[str]] = {r: set(rev.branch_labels) for r, rev in revs.items()}
-    for r in index.order:
-        if not revs[r].branch_labels:
-            continue
-        own = set(labels[r])
-        line = related(index.nextrev, [r])
-        for node in line:
-            labels[node].update(own)
-        node = line[-1]
-        while not index.is_real_branch_point(node) and len(index.down[node]) <= 1:
-            labels[node].update(own)
-            if not index.down[node]:
-                break
-            node = index.down[node][0]
-    return {r: frozenset(ls) for r, ls in labels.items()}
 
 
 def _non_str(node: Node, what: str) -> RevisionError:
@@ -424,6 +397,8 @@ def _collect_upgrade(
 ) -> tuple[set[str], list[str]]:
     found = tg.parse_upgrade_target(index, _as_tuple(lower), upper, assert_relative_length)
     targets = _as_ids(found, "upgrade target")
+    if isinstance(lower, str) and "@" in lower:
+        targets = _on_lower_branch(index, targets, lower.partition("@")[0])
     required = set(ancestors(index, targets, check=True)) | set(targets)
     current = tg.get_revisions(index, lower)
     if not implicit_base and any(r is not None and r not in required for r in current):
@@ -443,6 +418,20 @@ def _collect_upgrade(
     if lows and not implicit_base:
         needs.intersection_update(descendants(index, lows, check=True, include_dependencies=False))
     return needs, targets
+
+
+def _on_lower_branch(index: GraphIndex, targets: list[str], branch: str) -> list[str]:
+    # Alembic: a lower bound "branch@..." keeps only the targets on that branch; a
+    # revision id in the branch position stands for its one branch label.
+    rev = tg.get_revision(index, branch)
+    if rev is not None and rev == branch:
+        if len(index.labels[rev]) != 1:
+            raise RevisionError(
+                f"revision {rev} has {len(index.labels[rev])} branch labels; expected one",
+                "name the branch by its label: '<branchname>@<rev>'",
+            )
+        (branch,) = index.labels[rev]
+    return [t for t in targets if branch in index.labels[t]]
 
 
 def _downgrade_roots(index: GraphIndex, target: str | None, inclusive: bool) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from functools import cached_property
 
 from tidal.errors import RevisionError
 
@@ -24,6 +24,8 @@ __all__ = [
     "ancestors",
     "dedupe",
     "descendants",
+    "inherit_labels",
+    "normalize_dependencies",
     "related",
     "topological_sort",
 ]
@@ -51,20 +53,18 @@ def dedupe(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-@dataclass
 class GraphIndex:
-    """The adjacency tables of a validated revision graph (ids only, insertion order).
+    """The adjacency tables of a validated revision graph (ids only, input order).
+
+    Built by :class:`tidal.script.graph.RevisionGraph` after validation. The tables
+    ``heads`` and ``bases`` need are made at once; the rest on first use.
 
     Attributes:
         order: Revision id -> position in the input (Alembic's map order).
         down: Versioned parents (``down_revision``).
         deps: ``depends_on`` resolved to ids, as written (repeats kept).
-        norm_deps: ``deps`` minus those already declared by a versioned ancestor.
-        norm_down: ``down`` + ``norm_deps`` without repeats.
         all_down: ``down`` + ``deps`` without repeats.
-        nextrev: Versioned children, in input order.
-        all_next: Children through ``down_revision`` or ``depends_on``, in input order.
-        labels: Branch labels after inheritance.
+        topo: Every id, parents before children.
         label_map: Declared branch label -> the revision declaring it.
         heads: Revisions without versioned children, in input order.
         real_heads: Revisions nothing points at (not even ``depends_on``).
@@ -72,21 +72,61 @@ class GraphIndex:
         real_bases: Bases that have no ``depends_on`` either.
     """
 
-    order: dict[str, int]
-    down: dict[str, tuple[str, ...]]
-    deps: dict[str, tuple[str, ...]]
-    norm_deps: dict[str, tuple[str, ...]]
-    norm_down: dict[str, tuple[str, ...]]
-    all_down: dict[str, tuple[str, ...]]
-    nextrev: dict[str, tuple[str, ...]]
-    all_next: dict[str, tuple[str, ...]]
-    labels: dict[str, frozenset[str]]
-    label_map: dict[str, str]
-    heads: tuple[str, ...]
-    real_heads: tuple[str, ...]
-    bases: tuple[str, ...]
-    real_bases: tuple[str, ...]
-    _sorted_keys: list[str] | None = field(default=None, repr=False)
+    def __init__(
+        self,
+        order: dict[str, int],
+        down: dict[str, tuple[str, ...]],
+        deps: dict[str, tuple[str, ...]],
+        all_down: dict[str, tuple[str, ...]],
+        kids: dict[str, list[str]],
+        topo: list[str],
+        label_map: dict[str, str],
+    ) -> None:
+        self.order = order
+        self.down = down
+        self.deps = deps
+        self.all_down = all_down
+        self.topo = topo
+        self.label_map = label_map
+        self._kids = kids
+        versioned_parents: set[str] = set()
+        for parents in down.values():
+            versioned_parents.update(parents)
+        self.heads = tuple(r for r in order if r not in versioned_parents)
+        self.real_heads = tuple(r for r in order if not kids[r])
+        self.bases = tuple(r for r in order if not down[r])
+        self.real_bases = tuple(r for r in self.bases if not deps[r])
+        self._sorted_keys: list[str] | None = None
+
+    @cached_property
+    def all_next(self) -> dict[str, tuple[str, ...]]:
+        """Children through ``down_revision`` or ``depends_on``, in input order."""
+        return {r: tuple(c) for r, c in self._kids.items()}
+
+    @cached_property
+    def nextrev(self) -> dict[str, tuple[str, ...]]:
+        """Versioned children (Alembic's ``nextrev``), in input order."""
+        out: dict[str, list[str]] = {r: [] for r in self.order}
+        for r, parents in self.down.items():
+            for p in parents:
+                out[p].append(r)
+        return {r: tuple(c) for r, c in out.items()}
+
+    @cached_property
+    def norm_deps(self) -> dict[str, tuple[str, ...]]:
+        """``deps`` minus those a versioned ancestor already declares (as Alembic)."""
+        return normalize_dependencies(self.topo, self.down, self.deps)
+
+    @cached_property
+    def norm_down(self) -> dict[str, tuple[str, ...]]:
+        """``down`` + ``norm_deps`` without repeats (what ancestors follow)."""
+        norm = self.norm_deps
+        return {r: dedupe(d + norm[r]) if norm[r] else d for r, d in self.down.items()}
+
+    @cached_property
+    def labels(self) -> dict[str, frozenset[str]]:
+        """Branch labels after Alembic's inheritance (see :func:`inherit_labels`)."""
+        return inherit_labels(self)
 
     def keys_in_map_order(self) -> list[str]:
         """Return every name a revision answers to: ids in input order, then labels."""
@@ -100,7 +140,59 @@ class GraphIndex:
 
     def is_real_branch_point(self, rev: str) -> bool:
         """Whether more than one revision points at ``rev`` (down_revision or depends_on)."""
-        return len(self.all_next[rev]) > 1
+        return len(self._kids[rev]) > 1
+
+
+def normalize_dependencies(
+    topo: Sequence[str],
+    down: Mapping[str, tuple[str, ...]],
+    deps: Mapping[str, tuple[str, ...]],
+) -> dict[str, tuple[str, ...]]:
+    """Drop each revision's depends_on entries that a versioned ancestor also declares.
+
+    Example:
+        >>> down = {"x": (), "a": (), "b": ("a",)}
+        >>> normalize_dependencies(["x", "a", "b"], down, {"x": (), "a": ("x",), "b": ("x",)})
+        {'x': (), 'a': ('x',), 'b': ()}
+    """
+    # Only revisions above a declaring revision need the (linear) ancestor walk.
+    declared_below: dict[str, bool] = {}
+    out: dict[str, tuple[str, ...]] = {}
+    for r in topo:
+        declared_below[r] = any(deps[p] or declared_below[p] for p in down[r])
+        if not deps[r] or not declared_below[r]:
+            out[r] = dedupe(deps[r]) if len(deps[r]) > 1 else deps[r]
+            continue
+        declared: set[str] = set()
+        for anc in related(down, [r]):
+            if anc != r:
+                declared.update(deps[anc])
+        out[r] = dedupe(d for d in deps[r] if d not in declared)
+    return out
+
+
+def inherit_labels(index: GraphIndex) -> dict[str, frozenset[str]]:
+    """Spread branch labels as Alembic does.
+
+    A revision's labels go to all its descendants, and down through its ancestors
+    when its whole line above is a plain chain, stopping at a branch point or merge.
+    """
+    labels: dict[str, set[str]] = {}
+    for label, owner in index.label_map.items():
+        labels.setdefault(owner, set()).add(label)
+    for r in [r for r in index.order if r in labels]:
+        own = set(labels[r])
+        line = related(index.nextrev, [r])
+        for node in line:
+            labels.setdefault(node, set()).update(own)
+        node = line[-1]
+        while not index.is_real_branch_point(node) and len(index.down[node]) <= 1:
+            labels.setdefault(node, set()).update(own)
+            if not index.down[node]:
+                break
+            node = index.down[node][0]
+    empty: frozenset[str] = frozenset()
+    return {r: frozenset(labels[r]) if r in labels else empty for r in index.order}
 
 
 def related(

@@ -1,0 +1,214 @@
+"""Differential: RevisionGraph against Alembic 1.20's in-memory RevisionMap.
+
+The same hypothesis-drawn histories are built with both; every query must give the
+same revisions in the same order, or fail in both (Tidal with a TidalError).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from typing import Any
+
+import pytest
+from alembic.script.revision import Revision as ARev
+from alembic.script.revision import RevisionMap
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.strategies import revision_graphs
+
+from tidal.errors import TidalError
+from tidal.script.graph import RevisionGraph
+from tidal.script.revision import Revision
+
+pytestmark = pytest.mark.differential
+
+FAIL = "<fails>"
+
+
+def alembic_map(revisions: Sequence[Revision]) -> RevisionMap:
+    arevs = [
+        ARev(
+            r.revision,
+            r.down_revision,
+            branch_labels=r.branch_labels or None,
+            dependencies=r.depends_on,
+        )
+        for r in revisions
+    ]
+    rmap = RevisionMap(lambda: arevs)
+    rmap.heads  # noqa: B018 - build the map now
+    return rmap
+
+
+def alembic_upgrade(rmap: RevisionMap, dest: str, heads: tuple[str, ...]) -> list[Any]:
+    """What ``ScriptDirectory._upgrade_revs`` runs, in running order."""
+    return list(reversed(list(rmap.iterate_revisions(dest, heads, implicit_base=True))))
+
+
+def alembic_downgrade(rmap: RevisionMap, dest: str, heads: tuple[str, ...]) -> list[Any]:
+    """What ``ScriptDirectory._downgrade_revs`` runs, in running order."""
+    return list(rmap.iterate_revisions(heads, dest, select_for_downgrade=True))
+
+
+def _norm(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, tuple | list):
+        return [_norm(v) for v in value]
+    return value.revision
+
+
+def run_alembic(fn: Callable[[], Any]) -> Any:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _norm(fn())
+    except Exception:
+        return FAIL
+
+
+def run_tidal(fn: Callable[[], Any]) -> Any:
+    try:
+        return _norm(fn())
+    except TidalError:
+        return FAIL
+
+
+def both(
+    rmap: RevisionMap, graph: RevisionGraph, method: str, *args: Any, **kwargs: Any
+) -> tuple[Any, Any]:
+    """Call ``method`` on both; iterators are listed so their failures count."""
+
+    def call(obj: Any) -> Any:
+        result = getattr(obj, method)(*args, **kwargs)
+        return list(result) if isinstance(result, Iterator) else result
+
+    return run_alembic(lambda: call(rmap)), run_tidal(lambda: call(graph))
+
+
+def _base_to_none(value: Any) -> Any:
+    # Alembic returns the string "base" for a walk that went below a base; we None.
+    if isinstance(value, list):
+        return [None if v == "base" else v for v in value]
+    return value
+
+
+def identifiers(revisions: Sequence[Revision], data: st.DataObject) -> list[str]:
+    ids = [r.revision for r in revisions]
+    labels = [lab for r in revisions for lab in r.branch_labels]
+    words = ["head", "heads", "base", "-1", "-2", "zzzz", "", "abc", "ab", "f00d"]
+    for _ in range(6):
+        rev = data.draw(st.sampled_from(ids))
+        cut = data.draw(st.integers(1, len(rev)))
+        words += [rev, rev[:cut], f"{rev}@head", f"{rev}@heads", f"{rev}@base", f"{rev}@-1"]
+        other = data.draw(st.sampled_from(ids))
+        words.append(f"{other}@{rev}")
+    for label in labels[:4]:
+        rev = data.draw(st.sampled_from(ids))
+        words += [label, f"{label}@head", f"{label}@heads", f"{label}@base", f"{label}@{rev}"]
+        words += [f"{label}@-1", f"{label}@-2"]
+    return words
+
+
+def destinations(revisions: Sequence[Revision], data: st.DataObject) -> list[str]:
+    ids = [r.revision for r in revisions]
+    labels = [lab for r in revisions for lab in r.branch_labels]
+    words = ["head", "heads", "base", "+1", "+2", "-1", "-2", "head-1", "heads-1", "+0"]
+    for _ in range(4):
+        rev = data.draw(st.sampled_from(ids))
+        words += [rev, f"{rev}+1", f"{rev}-1", f"{rev}+2", f"{rev}-2", f"{rev}@head"]
+    for label in labels[:3]:
+        rev = data.draw(st.sampled_from(ids))
+        words += [f"{label}@head", f"{label}@base", f"{label}@+1", f"{label}@-1", label]
+        words += [f"{label}@{rev}", f"{label}@{rev}+1", f"{label}@head-1", f"{label}@+2"]
+    return words
+
+
+def current_heads(graph: RevisionGraph, data: st.DataObject) -> tuple[str, ...]:
+    """Draw a plausible database state: the branch tips of an applied, closed set."""
+    ids = list(graph.index.order)
+    picked = data.draw(st.lists(st.sampled_from(ids), max_size=3, unique=True))
+    applied = graph.ancestors(picked)
+    return tuple(r for r in ids if r in applied and not set(graph.children(r)) & applied)
+
+
+@given(revisions=revision_graphs(max_deps=1, max_size=40))
+def test_heads_bases_labels_walk(revisions: list[Revision]) -> None:
+    rmap = alembic_map(revisions)
+    graph = RevisionGraph(revisions)
+    assert graph.heads == rmap.heads
+    assert graph.bases == rmap.bases
+    assert graph.real_heads == rmap._real_heads
+    assert graph.real_bases == rmap._real_bases
+    for r in revisions:
+        arev = rmap.get_revision(r.revision)
+        assert arev is not None
+        assert graph.branch_labels_of(r.revision) == arev.branch_labels, r.revision
+        assert set(graph.children(r.revision)) == set(arev.nextrev)
+        assert graph.resolved_dependencies(r.revision) == arev._resolved_dependencies
+        # Alembic orders normalized dependencies by set iteration; compare as sets.
+        assert set(graph.index.norm_deps[r.revision]) == set(arev._normalized_resolved_dependencies)
+    walked = [r.revision for r in graph.walk_revisions()]
+    assert walked == [r.revision for r in rmap.iterate_revisions("heads", "base", inclusive=True)]
+
+
+@given(revisions=revision_graphs(max_deps=1, max_size=30), data=st.data())
+def test_get_revisions_every_form(revisions: list[Revision], data: st.DataObject) -> None:
+    rmap = alembic_map(revisions)
+    graph = RevisionGraph(revisions)
+    for word in identifiers(revisions, data):
+        a, t = both(rmap, graph, "get_revisions", word)
+        assert _base_to_none(a) == t, word
+        a, t = both(rmap, graph, "get_revision", word)
+        assert a == t, word
+    for label in [lab for r in revisions for lab in r.branch_labels][:3] + [None]:
+        a, t = both(rmap, graph, "get_current_head", label)
+        assert a == t, label
+
+
+@given(revisions=revision_graphs(max_deps=1, max_size=30), data=st.data())
+def test_iterate_revisions(revisions: list[Revision], data: st.DataObject) -> None:
+    rmap = alembic_map(revisions)
+    graph = RevisionGraph(revisions)
+    words = destinations(revisions, data)
+    for _ in range(12):
+        upper = data.draw(st.sampled_from(words))
+        lower = data.draw(st.sampled_from(words))
+        flags = {
+            "implicit_base": data.draw(st.booleans()),
+            "inclusive": data.draw(st.booleans()),
+            "assert_relative_length": data.draw(st.booleans()),
+            "select_for_downgrade": data.draw(st.booleans()),
+        }
+        a, t = both(rmap, graph, "iterate_revisions", upper, lower, **flags)
+        assert a == t, (upper, lower, flags)
+
+
+@given(revisions=revision_graphs(max_deps=1, max_size=30), data=st.data())
+def test_upgrade_and_downgrade_orders(revisions: list[Revision], data: st.DataObject) -> None:
+    rmap = alembic_map(revisions)
+    graph = RevisionGraph(revisions)
+    words = destinations(revisions, data)
+    for _ in range(10):
+        heads = current_heads(graph, data)
+        dest = data.draw(st.sampled_from(words))
+        a = run_alembic(partial(alembic_upgrade, rmap, dest, heads))
+        t = run_tidal(partial(graph.upgrade_revisions, dest, heads))
+        assert a == t, ("upgrade", dest, heads)
+        a = run_alembic(partial(alembic_downgrade, rmap, dest, heads))
+        t = run_tidal(partial(graph.downgrade_revisions, dest, heads))
+        assert a == t, ("downgrade", dest, heads)
+
+
+@given(revisions=revision_graphs(max_deps=1, max_size=25), data=st.data())
+def test_filter_for_lineage(revisions: list[Revision], data: st.DataObject) -> None:
+    rmap = alembic_map(revisions)
+    graph = RevisionGraph(revisions)
+    ids = [r.revision for r in revisions]
+    targets = data.draw(st.lists(st.sampled_from(ids), max_size=5, unique=True))
+    for check in identifiers(revisions, data)[:12]:
+        for deps in (False, True):
+            a, t = both(rmap, graph, "filter_for_lineage", targets, check, deps)
+            assert a == t, (targets, check, deps)
