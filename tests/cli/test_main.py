@@ -303,3 +303,60 @@ def test_every_exit_code_is_documented() -> None:
     }
     for code in sorted(codes | {0, 2, 130}):
         assert f"\n| {code} |" in docs, f"exit code {code} has no row in docs/errors.md"
+
+
+# -- end to end, with the real commands (seed flows) ----------------------------------
+
+
+def _init_project(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", "migrations"]) == 0
+    assert main(["revision", "-m", "first"]) == 0
+    capsys.readouterr()
+
+
+def test_seed_000_named_sections_share_script_location(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ALEMBIC_CONFIG", raising=False)
+    monkeypatch.delenv("TIDAL_CONFIG", raising=False)
+    _init_project(tmp_path, capsys)
+    ini = tmp_path / "alembic.ini"
+    ini.write_text(
+        ini.read_text(encoding="utf-8")
+        + "\n[db1]\nsqlalchemy.url = sqlite:///%(here)s/db1.sqlite\n"
+        + "\n[db2]\nsqlalchemy.url = sqlite:///%(here)s/db2.sqlite\n",
+        encoding="utf-8",
+    )
+    assert main(["-n", "db1", "upgrade", "head"]) == 0
+    assert (tmp_path / "db1.sqlite").exists() and not (tmp_path / "db2.sqlite").exists()
+    capsys.readouterr()
+    assert main(["-n", "db3", "upgrade", "head"]) == 3
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "FAILED: no section [db3] in alembic.ini",
+        "  hint: sections that exist: alembic, db1, db2; pass one of them with -n",
+    ]
+
+
+def test_seed_003_url_from_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ALEMBIC_CONFIG", raising=False)
+    monkeypatch.delenv("TIDAL_CONFIG", raising=False)
+    _init_project(tmp_path, capsys)
+    ini = tmp_path / "alembic.ini"
+    lines = [
+        "sqlalchemy.url = ${PRODUCTION_DB_URL}  # 通过环境变量注入"
+        if line.startswith("sqlalchemy.url")
+        else line
+        for line in ini.read_text(encoding="utf-8").splitlines()
+    ]
+    ini.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.delenv("PRODUCTION_DB_URL", raising=False)
+    assert main(["upgrade", "head"]) == 3
+    assert "PRODUCTION_DB_URL" in capsys.readouterr().err
+    monkeypatch.setenv("PRODUCTION_DB_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    assert main(["upgrade", "head"]) == 0
+    assert (tmp_path / "prod.db").exists()
