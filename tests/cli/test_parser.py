@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 import pytest
@@ -251,3 +252,40 @@ def test_subcommand_usage_matches_alembic_shape(capsys: pytest.CaptureFixture[st
     assert (
         "usage: tidal stamp [-h] [--sql] [--tag TAG] [--purge] revisions [revisions ...]" in usage
     )
+
+
+def _describe(parser: argparse.ArgumentParser) -> dict[str, tuple[Any, ...]]:
+    return {
+        action.dest: (
+            tuple(action.option_strings),
+            action.nargs,
+            action.default,
+            type(action).__name__,
+        )
+        for action in parser._actions
+        if not isinstance(action, argparse._HelpAction | argparse._SubParsersAction)
+    }
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    [action] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(action.choices)
+
+
+def test_grammar_matches_alembic() -> None:
+    alembic_config = pytest.importorskip("alembic.config")
+    theirs = alembic_config.CommandLine().parser
+    ours = build_parser()
+    # Deliberate: -n defaults to None so Tidal can tell "-n alembic" from no -n (cmd_opts.name
+    # is still "alembic" once the command runs); --debug is Tidal's.
+    expected = _describe(theirs)
+    expected["name"] = (("-n", "--name"), None, None, "_StoreAction")
+    expected["debug"] = (("--debug",), 0, False, "_StoreTrueAction")
+    assert _describe(ours) == expected
+    their_subs, our_subs = _subparsers(theirs), _subparsers(ours)
+    assert sorted(our_subs) == sorted(their_subs)
+    for name, sub in their_subs.items():
+        wanted = _describe(sub)
+        if name == "revision":  # Tidal passes --head's default explicitly
+            wanted["head"] = (("--head",), None, "head", "_StoreAction")
+        assert _describe(our_subs[name]) == wanted, name
