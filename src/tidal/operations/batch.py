@@ -127,7 +127,11 @@ class BatchRunner:
             return self._model
         impl = self.operations.impl
         if self.copy_from is not None:
-            table = self.copy_from.to_metadata(self._metadata())
+            # Read copy_from as it is (the model copies what it keeps); to_metadata()
+            # would renumber the constraints in set order and shuffle the DDL.
+            table = self.copy_from
+            if self.naming_convention:
+                table = table.to_metadata(self._metadata())
         elif impl.connection is None:
             raise OperationError(
                 f"batch mode on {impl.dialect.name} must read table {self.table_name!r}, "
@@ -143,9 +147,9 @@ class BatchRunner:
                 autoload_with=impl.connection,
                 **self.reflect_kwargs,
             )
-        for arg in self.table_args:
-            table.append_constraint(arg)
         model = TableModel.from_table(table)
+        for arg in self.table_args:
+            _add_constraint(model, arg)
         model.kwargs.update(self.table_kwargs)
         return model
 

@@ -66,7 +66,7 @@ class TableModel:
         pk = table.primary_key
         model.pk_name = str(pk.name) if pk is not None and pk.name else None
         model.pk_columns = [c.name for c in pk.columns] if pk is not None else []
-        for const in table.constraints:
+        for const in sorted(table.constraints, key=lambda c: c._creation_order):
             if isinstance(const, UniqueConstraint):
                 model.uniques.append(const)
             elif isinstance(const, CheckConstraint) and not _is_type_check(const):
