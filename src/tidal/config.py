@@ -115,17 +115,17 @@ class Config:
 
     @property
     def _config_file_path(self) -> Path | None:
-        return Path(self.config_file_name).absolute() if self.config_file_name else None
+        return Path(self.config_file_name) if self.config_file_name else None
 
     @property
     def _toml_file_path(self) -> Path | None:
-        return Path(self.toml_file_name).absolute() if self.toml_file_name else None
+        return Path(self.toml_file_name) if self.toml_file_name else None
 
     @cached_property
     def file_config(self) -> configparser.ConfigParser:
         """The ini file, parsed; ``here`` and ``config_args`` are its defaults."""
         path = self._config_file_path
-        here = str(path.parent) if path is not None else "."
+        here = str(path.absolute().parent) if path is not None else "."
         self.config_args = {"here": here, **self.config_args}
         parser = configparser.ConfigParser(
             defaults={k: str(v) for k, v in self.config_args.items()},
@@ -276,7 +276,7 @@ class Config:
         if name not in table:
             return default
         path = self._toml_file_path
-        here = str(path.parent) if path is not None else "."
+        here = str(path.absolute().parent) if path is not None else "."
         return expand_toml(table[name], here, key=name)
 
     def get_alembic_boolean_option(self, name: str) -> bool:

@@ -246,3 +246,17 @@ def test_deprecation_warnings_match(tmp_path: Path) -> None:
         return [f"{w.category.__name__}: {w.message}" for w in seen]
 
     assert caught(ours) == caught(theirs)
+
+
+def test_relative_files_and_here_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "alembic.ini").write_text("[alembic]\nx = %(here)s/x\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.alembic]\ny = "%(here)s/y"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    args = {"file_": "sub/../alembic.ini", "toml_file": "sub/../pyproject.toml"}
+    theirs, ours = alembic_config.Config(**args), Config(**args)
+    assert ours.get_main_option("x") == theirs.get_main_option("x")
+    assert ours.get_alembic_option("y") == theirs.get_alembic_option("y")
+    assert ours._config_file_path == theirs._config_file_path
+    assert ours._toml_file_path == theirs._toml_file_path
+    assert ours.config_args == theirs.config_args
