@@ -260,3 +260,23 @@ def test_relative_files_and_here_match(tmp_path: Path, monkeypatch: pytest.Monke
     assert ours._config_file_path == theirs._config_file_path
     assert ours._toml_file_path == theirs._toml_file_path
     assert ours.config_args == theirs.config_args
+
+
+_VALUE_PART = st.one_of(
+    st.text(alphabet="abc XYZ019_./:;,-@=?&", min_size=1, max_size=5),
+    st.sampled_from(["%%", "%(here)s", "%(other)s", "%(chain)s", "%%(rev)s"]),
+)
+
+
+@given(parts=st.lists(_VALUE_PART, min_size=1, max_size=8))
+def test_interpolation_matches(tmp_path_factory: pytest.TempPathFactory, parts: list[str]) -> None:
+    tmp = tmp_path_factory.mktemp("interp")
+    value = "".join(parts).strip()
+    ini = f"[alembic]\nother = O\nchain = <%(other)s>\nkey = {value}\n"
+    theirs, ours = both(tmp, ini, None)
+    assert outcome(lambda: ours.get_main_option("key")) == outcome(
+        lambda: theirs.get_main_option("key")
+    )
+    assert outcome(lambda: ours.get_section("alembic")) == outcome(
+        lambda: theirs.get_section("alembic")
+    )
