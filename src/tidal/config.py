@@ -286,7 +286,9 @@ class Config:
             ConfigError: The value is not a boolean.
         """
         value = self._ini_value(name)
-        if value is not None:
+        if value is not None and value.strip():
+            # Alembic takes only the exact text "true" as true; Tidal reads any of
+            # ConfigParser's spellings (True, yes, on, 1) and refuses anything else.
             state = configparser.ConfigParser.BOOLEAN_STATES.get(value.strip().lower())
             if state is None:
                 raise ConfigError(
@@ -294,6 +296,8 @@ class Config:
                     f"write {name} = true or {name} = false",
                 )
             return state
+        if value is not None:
+            return False
         toml = self._toml_value(name)
         if toml is None:
             return False
