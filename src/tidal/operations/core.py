@@ -166,11 +166,16 @@ class OperationsCore:
 
     def run_async(self, async_function: Callable[..., Any], *args: Any, **kw_args: Any) -> Any:
         """Call ``async_function(async_connection, *args, **kw)`` on the run's connection."""
-        from sqlalchemy.ext.asyncio import AsyncConnection
-        from sqlalchemy.util import await_only
+        try:
+            from sqlalchemy.ext.asyncio import AsyncConnection
+            from sqlalchemy.util import await_only
 
-        bind = self.migration_context.bind
-        async_conn = AsyncConnection._retrieve_proxy_for_target(bind) if bind else None
+            bind = self.migration_context.bind
+            async_conn = AsyncConnection._retrieve_proxy_for_target(bind) if bind else None
+        except ImportError as exc:
+            raise OperationError(
+                f"run_async() cannot work here: {exc}", "pip install 'sqlalchemy[asyncio]'"
+            ) from exc
         if async_conn is None:
             raise OperationError(
                 "run_async() needs an async connection",

@@ -23,6 +23,9 @@ __all__ = [
 class CreateTableOp(MigrateOperation):
     """Create a table from columns, constraints and indexes."""
 
+    #: The Table this op was made from (``from_table``), copied when run.
+    _source_table: Table | None = None
+
     def __init__(
         self,
         table_name: str,
@@ -49,7 +52,7 @@ class CreateTableOp(MigrateOperation):
     def from_table(cls, table: Table, **kw: Any) -> CreateTableOp:
         """Return the op that creates ``table`` as it is."""
         items: list[SchemaItem] = [*table.columns, *table.constraints, *table.indexes]
-        return cls(
+        op = cls(
             table.name,
             items,
             schema=table.schema,
@@ -59,12 +62,18 @@ class CreateTableOp(MigrateOperation):
             **dict(table.kwargs),
             **kw,
         )
+        op._source_table = table
+        return op
 
     def to_table(self, operations: OperationsCore | None = None) -> Table:
         """Return the Table this op creates."""
         from tidal.operations.schemaobj import SchemaObjects
 
         schema_obj = operations.schema_obj if operations is not None else SchemaObjects()
+        source = self._source_table
+        if source is not None:
+            # The columns already belong to ``source``; work on a copy of it.
+            return source.to_metadata(schema_obj.metadata())
         extra: dict[str, Any] = dict(self.kw)
         if self.comment is not None:
             extra["comment"] = self.comment
