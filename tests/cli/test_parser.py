@@ -289,3 +289,10 @@ def test_grammar_matches_alembic() -> None:
         if name == "revision":  # Tidal passes --head's default explicitly
             wanted["head"] = (("--head",), None, "head", "_StoreAction")
         assert _describe(our_subs[name]) == wanted, name
+
+
+def test_mistyped_command_suggests(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        build_parser().parse_args(["upgarde", "head"])
+    assert info.value.code == 2
+    assert "did you mean 'upgrade'?" in capsys.readouterr().err

@@ -9,10 +9,13 @@ code per command. Tidal-only commands (``status``, ``verify``, ``deploy``) go in
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NoReturn
+
+from tidal.errors import did_you_mean
 
 __all__ = [
     "ALEMBIC_COMMANDS",
@@ -269,13 +272,29 @@ def _add_global_options(parser: argparse.ArgumentParser, version: str) -> None:
     )
 
 
+_INVALID_CHOICE = re.compile(r"invalid choice: '(?P<word>[^']*)'")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, plus "did you mean" for a mistyped command (exit code 2 as before)."""
+
+    def error(self, message: str) -> NoReturn:
+        match = _INVALID_CHOICE.search(message)
+        if match is not None:
+            choices = [spec.name for spec in COMMANDS]
+            suggestion = did_you_mean(match.group("word"), choices)
+            if suggestion:
+                message = f"{message}; {suggestion}"
+        super().error(message)
+
+
 def build_parser(
     prog: str = "tidal", commands: Iterable[CommandSpec] = COMMANDS
 ) -> argparse.ArgumentParser:
     """Build the argument parser for ``commands``; the chosen spec lands in ``cmd``."""
     from tidal import __version__
 
-    parser = argparse.ArgumentParser(prog=prog)
+    parser = _Parser(prog=prog)
     _add_global_options(parser, __version__)
     subparsers = parser.add_subparsers()
     for spec in commands:
