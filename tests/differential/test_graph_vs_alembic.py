@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from alembic.script.revision import Revision as ARev
 from alembic.script.revision import RevisionMap
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.strategies import revision_graphs
 
@@ -40,6 +40,11 @@ def alembic_map(revisions: Sequence[Revision]) -> RevisionMap:
     rmap = RevisionMap(lambda: arevs)
     rmap.heads  # noqa: B018 - build the map now
     return rmap
+
+
+def alembic_walk(rmap: RevisionMap, base: str, head: str) -> list[Any]:
+    """What ``ScriptDirectory.walk_revisions(base, head)`` yields."""
+    return list(rmap.iterate_revisions(head, base, inclusive=True, assert_relative_length=False))
 
 
 def alembic_upgrade(rmap: RevisionMap, dest: str, heads: tuple[str, ...]) -> list[Any]:
@@ -184,6 +189,60 @@ def test_iterate_revisions(revisions: list[Revision], data: st.DataObject) -> No
         }
         a, t = both(rmap, graph, "iterate_revisions", upper, lower, **flags)
         assert a == t, (upper, lower, flags)
+
+
+@given(revisions=revision_graphs(max_deps=1, max_size=30), data=st.data())
+def test_iterate_related_pairs(revisions: list[Revision], data: st.DataObject) -> None:
+    """Upper and lower on one line of descent: the ranges `history -r` and --sql use."""
+    rmap = alembic_map(revisions)
+    graph = RevisionGraph(revisions)
+    ids = [r.revision for r in revisions]
+    for _ in range(10):
+        upper = data.draw(st.sampled_from(ids))
+        below = sorted(graph.ancestors([upper], include_dependencies=False))
+        lower = data.draw(st.sampled_from([*below, "base"]))
+        for inclusive in (False, True):
+            for downgrade in (False, True):
+                args = (upper, lower) if not downgrade else ((upper,), lower)
+                a, t = both(
+                    rmap,
+                    graph,
+                    "iterate_revisions",
+                    *args,
+                    inclusive=inclusive,
+                    select_for_downgrade=downgrade,
+                )
+                assert a == t, (upper, lower, inclusive, downgrade)
+                assert a != FAIL or downgrade, (upper, lower)
+
+
+@given(revisions=revision_graphs(max_deps=1, max_size=30), data=st.data())
+def test_walk_ranges(revisions: list[Revision], data: st.DataObject) -> None:
+    rmap = alembic_map(revisions)
+    graph = RevisionGraph(revisions)
+    words = destinations(revisions, data) + [r.revision for r in revisions]
+    for _ in range(8):
+        base = data.draw(st.sampled_from(words))
+        head = data.draw(st.sampled_from(words))
+        a = run_alembic(partial(alembic_walk, rmap, base, head))
+        t = run_tidal(lambda b=base, h=head: list(graph.walk_revisions(b, h)))
+        assert a == t, (base, head)
+
+
+@settings(max_examples=10)
+@given(revisions=revision_graphs(max_deps=1, min_size=100, max_size=300))
+def test_large_graphs(revisions: list[Revision]) -> None:
+    rmap = alembic_map(revisions)
+    graph = RevisionGraph(revisions)
+    assert graph.heads == rmap.heads
+    assert graph.bases == rmap.bases
+    walked = _norm(list(graph.walk_revisions()))
+    assert walked == _norm(alembic_walk(rmap, "base", "heads"))
+    heads = rmap.heads
+    down = _norm(graph.downgrade_revisions("base", heads))
+    assert down == _norm(alembic_downgrade(rmap, "base", heads))
+    up = _norm(graph.upgrade_revisions("heads", ()))
+    assert up == _norm(alembic_upgrade(rmap, "heads", ()))
 
 
 @given(revisions=revision_graphs(max_deps=1, max_size=30), data=st.data())
