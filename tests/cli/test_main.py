@@ -360,3 +360,11 @@ def test_seed_003_url_from_environment(
     monkeypatch.setenv("PRODUCTION_DB_URL", f"sqlite:///{tmp_path / 'prod.db'}")
     assert main(["upgrade", "head"]) == 0
     assert (tmp_path / "prod.db").exists()
+
+
+def test_broken_pipe_is_quiet(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fail_with(monkeypatch, BrokenPipeError())
+    assert main(["heads"]) == 1
+    assert capsys.readouterr().err == ""

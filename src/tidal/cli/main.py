@@ -109,6 +109,14 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace | int:
     return options
 
 
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (captured output): nothing will be flushed to a closed pipe
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``tidal`` command line with ``argv`` (``sys.argv[1:]`` by default).
 
@@ -121,6 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parsed
     try:
         return run(options)
+    except BrokenPipeError:
+        # `tidal history | head`: the reader left; stop quietly, as other CLI tools do.
+        _silence_stdout()
+        return 1
     except KeyboardInterrupt:
         if options.raiseerr:
             raise
