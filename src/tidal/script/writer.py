@@ -186,7 +186,28 @@ def _status(sd: ScriptDirectory, text: str) -> None:
         sd.config.print_stdout(text)
 
 
+def _check_labels(graph: RevisionGraph, head: str | Sequence[str]) -> None:
+    """Fail on ``label@...`` naming no label or revision, listing the labels that exist."""
+    from tidal.errors import ResolutionError
+
+    for word in [head] if isinstance(head, str) else head:
+        if "@" not in word:
+            continue
+        label = word.split("@", 1)[0]
+        if label in graph.branch_labels or label in graph:
+            continue
+        if any(rev.startswith(label) for rev in (r.revision for r in graph)):
+            continue
+        labels = ", ".join(sorted(graph.branch_labels)) or "none"
+        raise ResolutionError(
+            f"no branch label {label!r} (in {word!r})",
+            word,
+            f"branch labels that exist: {labels}",
+        )
+
+
 def _resolve_heads(graph: RevisionGraph, head: str | Sequence[str]) -> list[Revision | None]:
+    _check_labels(graph, head)
     try:
         heads = list(graph.get_revisions(head))
     except MultipleHeadsError as exc:
