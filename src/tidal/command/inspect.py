@@ -119,7 +119,7 @@ def history(
         walks = [(base or "base", cur) for cur in currents]
     else:
         walks = [(base or "base", head or "heads")]
-    marks = tuple(currents or ())
+    marks = tuple(currents or ()) if indicate_current else ()
     for lower, upper in walks:
         _display(config, script, lower, upper, verbose, marks)
 
