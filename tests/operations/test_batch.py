@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from tests.operations.helpers import assert_sql, live_operations, normalize, render
+from tests.operations.helpers import (
+    FakeMigrationContext,
+    assert_sql,
+    live_operations,
+    normalize,
+    render,
+)
 
 from tidal.errors import OperationError
 from tidal.operations import Operations
@@ -233,3 +240,30 @@ def test_batch_live_on_every_database(db_url: str) -> None:
         assert "ix_t_c" in {i["name"] for i in insp.get_indexes("t")}
         rows = conn.execute(sa.text("SELECT id, a, c FROM t ORDER BY id")).all()
         assert [tuple(r) for r in rows] == [(1, "x", 7), (2, "y", 7)]
+
+
+def test_sqlite_move_with_foreign_keys_on_keeps_child_rows(sqlite_url: str) -> None:
+    engine = sa.create_engine(sqlite_url)
+
+    @sa.event.listens_for(engine, "connect")
+    def _fk_on(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.execute("PRAGMA foreign_keys=ON")
+
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER)")
+        conn.exec_driver_sql(
+            "CREATE TABLE child (id INTEGER PRIMARY KEY, "
+            "t_id INTEGER REFERENCES t (id) ON DELETE CASCADE)"
+        )
+        conn.exec_driver_sql("INSERT INTO t VALUES (1, 1)")
+        conn.exec_driver_sql("INSERT INTO child VALUES (1, 1)")
+    with engine.connect() as conn:
+        ctx = FakeMigrationContext(conn.dialect, connection=conn)
+        with Operations.context(ctx) as op:
+            with op.batch_alter_table("t") as batch_op:
+                batch_op.alter_column("a", nullable=False)
+        conn.commit()
+        assert conn.exec_driver_sql("SELECT * FROM child").all() == [(1, 1)]
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert sa.inspect(conn).get_columns("t")[1]["nullable"] is False
+    engine.dispose()

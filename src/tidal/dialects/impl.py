@@ -10,7 +10,8 @@ their database does differently, and answer capability questions (``supports_*``
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, ClassVar
 
 from sqlalchemy import Column, Index, Table, literal
@@ -307,6 +308,12 @@ class DefaultImpl:
                 self._exec(table.insert(), params=row)
 
     # --- batch -------------------------------------------------------------------------
+
+    def run_table_move(
+        self, move: Callable[[], None], autocommit_block: Callable[[], AbstractContextManager[Any]]
+    ) -> None:
+        """Run a batch-mode copy-and-move (``move``); databases may need guards around it."""
+        move()
 
     def requires_recreate_in_batch(self, ops_kinds: Iterable[str]) -> bool:
         """Return True when batch mode ``recreate="auto"`` must copy the table."""

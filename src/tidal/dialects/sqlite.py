@@ -7,6 +7,9 @@ SQLite can add, rename and (3.35+) drop columns and rename tables. Everything el
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any, ClassVar
 
 from sqlalchemy import Column, Index, UniqueConstraint
@@ -15,8 +18,11 @@ from sqlalchemy.sql.compiler import DDLCompiler
 
 from tidal.dialects import ddl
 from tidal.dialects.impl import DefaultImpl
+from tidal.errors import OperationError
 
 __all__ = ["SQLiteImpl"]
+
+log = logging.getLogger("tidal.dialects")
 
 
 class SQLiteImpl(DefaultImpl):
@@ -45,6 +51,41 @@ class SQLiteImpl(DefaultImpl):
                 cols = [c.name for c in const.columns]
                 name = str(const.name) if const.name else f"uq_{table_name}_{'_'.join(cols)}"
                 self.create_index(Index(name, *const.columns, unique=True))
+
+    def run_table_move(
+        self, move: Callable[[], None], autocommit_block: Callable[[], AbstractContextManager[Any]]
+    ) -> None:
+        """Move the table with foreign keys off, as SQLite's ALTER TABLE guide says.
+
+        With ``PRAGMA foreign_keys=ON``, ``DROP TABLE`` of the old copy would delete (ON
+        DELETE CASCADE) or reject the rows that reference it. The pragma cannot change
+        inside a transaction, so the move runs in its own transaction, outside the
+        migration's, and is checked with ``PRAGMA foreign_key_check`` before it commits.
+        """
+        conn = self.connection
+        if conn is None or not conn.exec_driver_sql("PRAGMA foreign_keys").scalar():
+            move()
+            return
+        log.info("foreign keys are on: moving the table in its own transaction with them off")
+        with autocommit_block():
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            try:
+                conn.exec_driver_sql("BEGIN")
+                try:
+                    move()
+                    problems = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if problems:
+                        raise OperationError(
+                            f"recreating the table would break {len(problems)} foreign key "
+                            f"reference(s), e.g. {tuple(problems[0])}",
+                            "fix the rows first; PRAGMA foreign_key_check lists them",
+                        )
+                except BaseException:
+                    conn.exec_driver_sql("ROLLBACK")
+                    raise
+                conn.exec_driver_sql("COMMIT")
+            finally:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 @compiles(ddl.AddColumn, "sqlite")

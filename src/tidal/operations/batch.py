@@ -164,7 +164,10 @@ class BatchRunner:
             _apply(model, op, self.operations, placement)
         if self.partial_reordering:
             model.partial_reorder(self.partial_reordering)
-        self._emit_move(model)
+        impl = self.operations.impl
+        impl.run_table_move(
+            lambda: self._emit_move(model), self.operations.migration_context.autocommit_block
+        )
         self._model = TableModel.from_table(model.build(model.name, self._metadata(), True))
 
     def _emit_move(self, model: TableModel) -> None:
