@@ -57,6 +57,9 @@ def load_script_module(path: str) -> ModuleType:
     try:
         with alembic_shim():
             loader.exec_module(module)
+    except (OSError, SyntaxError) as exc:
+        sys.modules.pop(name, None)
+        raise ScriptError(f"cannot import {path}: {exc}", "fix or restore the file") from exc
     except BaseException:
         sys.modules.pop(name, None)
         raise
