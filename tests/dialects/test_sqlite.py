@@ -36,3 +36,31 @@ def test_comments_are_skipped_online(sqlite_url: str) -> None:
         op.create_table_comment("t", "no comments in SQLite")
         op.alter_column("t", "a", comment="skipped")
         assert sa.inspect(conn).has_table("t")
+
+
+def test_drop_indexed_column_rebuilds(sqlite_url: str) -> None:
+    with live_operations(sqlite_url) as (op, conn):
+        conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER)")
+        conn.exec_driver_sql("CREATE INDEX ix_a ON t (a)")
+        conn.exec_driver_sql("CREATE INDEX ix_b ON t (b)")
+        conn.exec_driver_sql("INSERT INTO t VALUES (1, 2, 3)")
+        op.drop_column("t", "a")
+        assert [c["name"] for c in sa.inspect(conn).get_columns("t")] == ["id", "b"]
+        assert [i["name"] for i in sa.inspect(conn).get_indexes("t")] == ["ix_b"]
+        assert conn.execute(sa.text("SELECT id, b FROM t")).one() == (1, 3)
+
+
+def test_unknown_table_and_column_fail_with_hints(sqlite_url: str) -> None:
+    from tidal.errors import OperationError
+
+    with live_operations(sqlite_url) as (op, conn):
+        conn.exec_driver_sql("CREATE TABLE tickets (id INTEGER PRIMARY KEY, a INTEGER)")
+        with pytest.raises(OperationError) as err:
+            with op.batch_alter_table("ticket") as batch_op:
+                batch_op.alter_column("a", nullable=False)
+        assert "tickets" in err.value.hint
+        with pytest.raises(OperationError) as err:
+            with op.batch_alter_table("tickets") as batch_op:
+                batch_op.alter_column("aa", nullable=False)
+        assert "'a'" in err.value.hint
+        assert [c["name"] for c in sa.inspect(conn).get_columns("tickets")] == ["id", "a"]

@@ -309,6 +309,12 @@ class DefaultImpl:
 
     # --- batch -------------------------------------------------------------------------
 
+    def drop_column_needs_rebuild(
+        self, table_name: str, column_name: str, schema: str | None = None
+    ) -> bool:
+        """Return True when ``DROP COLUMN`` cannot drop this column in place."""
+        return False
+
     def run_table_move(
         self, move: Callable[[], None], autocommit_block: Callable[[], AbstractContextManager[Any]]
     ) -> None:

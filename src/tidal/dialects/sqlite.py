@@ -12,7 +12,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, ClassVar
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint, inspect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import DDLCompiler
 
@@ -51,6 +51,24 @@ class SQLiteImpl(DefaultImpl):
                 cols = [c.name for c in const.columns]
                 name = str(const.name) if const.name else f"uq_{table_name}_{'_'.join(cols)}"
                 self.create_index(Index(name, *const.columns, unique=True))
+
+    def drop_column_needs_rebuild(
+        self, table_name: str, column_name: str, schema: str | None = None
+    ) -> bool:
+        """Return True when the column is in a key, index or constraint (SQLite refuses)."""
+        conn = self.connection
+        if conn is None:
+            return False
+        insp = inspect(conn)
+        if not insp.has_table(table_name, schema=schema):
+            return False
+        groups: list[list[str]] = [
+            insp.get_pk_constraint(table_name, schema)["constrained_columns"]
+        ]
+        groups += [i["column_names"] for i in insp.get_indexes(table_name, schema)]  # type: ignore[misc]
+        groups += [u["column_names"] for u in insp.get_unique_constraints(table_name, schema)]
+        groups += [f["constrained_columns"] for f in insp.get_foreign_keys(table_name, schema)]
+        return any(column_name in group for group in groups)
 
     def run_table_move(
         self, move: Callable[[], None], autocommit_block: Callable[[], AbstractContextManager[Any]]

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import MetaData, Table, cast, insert, select
 from sqlalchemy import table as light_table
+from sqlalchemy.exc import NoSuchTableError
 from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 
 from tidal.dialects import ddl
@@ -139,19 +140,33 @@ class BatchRunner:
                 "pass the complete table as batch_alter_table(..., copy_from=sa.Table(...))",
             )
         else:
-            table = Table(
-                self.table_name,
-                self._metadata(),
-                *self.reflect_args,
-                schema=self.schema,
-                autoload_with=impl.connection,
-                **self.reflect_kwargs,
-            )
+            table = self._reflect(impl.connection)
         model = TableModel.from_table(table)
         for arg in self.table_args:
             _add_constraint(model, arg)
         model.kwargs.update(self.table_kwargs)
         return model
+
+    def _reflect(self, connection: Any) -> Table:
+        try:
+            return Table(
+                self.table_name,
+                self._metadata(),
+                *self.reflect_args,
+                schema=self.schema,
+                autoload_with=connection,
+                **self.reflect_kwargs,
+            )
+        except NoSuchTableError:
+            from sqlalchemy import inspect
+
+            from tidal.errors import did_you_mean
+
+            names = inspect(connection).get_table_names(schema=self.schema)
+            raise OperationError(
+                f"batch_alter_table: no table {self.table_name!r} in the database",
+                did_you_mean(self.table_name, names) or "check the table name and schema",
+            ) from None
 
     def _metadata(self) -> MetaData:
         if self.naming_convention:

@@ -71,7 +71,20 @@ class DropColumnOp(MigrateOperation):
         self.kw = kw
 
     def forward(self, operations: OperationsCore) -> None:
-        operations.impl.drop_column(
+        impl = operations.impl
+        if impl.drop_column_needs_rebuild(self.table_name, self.column_name, self.schema):
+            from tidal.operations.batch import rebuild_table
+
+            log.info(
+                "%s cannot DROP COLUMN %s.%s in place (it is keyed or indexed); "
+                "recreating the table (batch mode)",
+                impl.dialect.name,
+                self.table_name,
+                self.column_name,
+            )
+            rebuild_table(operations, self.table_name, self.schema, [self])
+            return
+        impl.drop_column(
             self.table_name, self.column_name, schema=self.schema, if_exists=self.if_exists
         )
 
