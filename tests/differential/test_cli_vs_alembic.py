@@ -62,6 +62,7 @@ SCENARIOS: dict[str, list[Step]] = {
         ("f1", "f", {"head": "e1", "branch_label": "fl"}),
         ("g1", "g", {"head": "b1", "splice": True, "branch_label": "gl"}),
         ("h1", "h", {"head": "gl@head"}),
+        ("i1", "labelled branch point", {"head": "c1", "splice": True}),
     ],
     "merges": [
         ("r1", "root", {}),
@@ -81,6 +82,7 @@ SCENARIOS: dict[str, list[Step]] = {
         ("y3", "y three", {"head": "y2", "depends_on": ["xb"]}),
         ("z1", "z base", {"head": "base", "branch_label": "zb"}),
         ("z2", "z two", {"head": "z1", "depends_on": ["y1", "x2"]}),
+        ("x3", "x branch with deps", {"head": "x1", "splice": True, "depends_on": ["z1"]}),
     ],
     "several_bases": [
         ("aa01", "alpha", {"head": "base", "branch_label": "alpha"}),
