@@ -10,8 +10,6 @@ imported on first use.
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -38,6 +36,8 @@ def load_script_module(path: str) -> ModuleType:
         ScriptError: The file cannot be imported.
     """
     import hashlib
+    import importlib.machinery
+    import importlib.util
 
     from tidal.compat import alembic_shim
 
@@ -342,8 +342,6 @@ class ScriptDirectory:
     @classmethod
     def from_config(cls, config: Any) -> ScriptDirectory:
         """Build the ScriptDirectory described by a :class:`tidal.config.Config`."""
-        from tidal.script.hooks import parse_hooks
-
         location = config_option(config, "script_location")
         if location is None:
             raise ConfigError(
@@ -356,6 +354,8 @@ class ScriptDirectory:
         if hooks_getter is not None:
             hooks = [dict(h) for h in hooks_getter()]
         else:
+            from tidal.script.hooks import parse_hooks
+
             hooks = parse_hooks(config.get_section("post_write_hooks", {}) or {})
         locations_getter = getattr(config, "get_version_locations_list", None)
         locations = locations_getter() if locations_getter is not None else None
@@ -546,6 +546,8 @@ def _rev_id(found: Any) -> Any:
 def _resolve_location(location: str) -> str:
     """Return a directory for ``location``, accepting Alembic's ``package:path`` form."""
     if ":" in location and not os.path.isabs(location) and not os.path.exists(location):
+        import importlib.util
+
         package, _, sub = location.partition(":")
         spec = importlib.util.find_spec(package)
         if spec is not None and spec.submodule_search_locations:

@@ -17,7 +17,6 @@ sub-directories after files when ``recursive_version_locations`` is set.
 
 from __future__ import annotations
 
-import ast
 import marshal
 import os
 import re
@@ -190,6 +189,8 @@ def _fast_parse(text: str) -> _Row | None:
     if doc_and_end is None:
         return None
     doc, end = doc_and_end
+    import ast  # only on a cache miss
+
     values: dict[str, Any] = {}
     for match in _ASSIGN_RE.finditer(text, end):
         name, raw = match.group(1), match.group(2)
@@ -227,6 +228,8 @@ def _ids_value(value: Any) -> Any:
 
 def _ast_parse(text: str | bytes, path: str) -> _Row | None:
     """Read the header with :mod:`ast`; return None when the module has no ``revision``."""
+    import ast
+
     try:
         tree = ast.parse(text, filename=path)
     except SyntaxError as exc:
@@ -349,12 +352,14 @@ class HeaderCache:
     """
 
     def __init__(self, directory: str, cache_root: str | None = None) -> None:
-        import hashlib
+        import zlib  # hashlib would load OpenSSL: ~10 ms on every command
 
         self.directory = os.path.abspath(directory)
-        digest = hashlib.sha1(self.directory.encode("utf-8", "surrogatepass")).hexdigest()
+        raw = self.directory.encode("utf-8", "surrogatepass")
+        digest = f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}"
         self.root = cache_root if cache_root is not None else cache_directory()
-        self.file = os.path.join(self.root, f"{digest[:20]}.bin")
+        # A collision only costs a rebuild: the file records the directory it is for.
+        self.file = os.path.join(self.root, f"{digest}.bin")
         self.entries: dict[str, tuple[int, int, _Row]] = {}
         self.dirty = False
 
