@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 import sqlalchemy as sa
-from tests.operations.helpers import live_operations, render
+from tests.operations.helpers import capture_logs, live_operations, render
 
 
 def test_alter_nullable_rebuilds_and_logs(
     sqlite_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="tidal.operations")
+    capture_logs(caplog)
     with live_operations(sqlite_url) as (op, conn):
         conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER)")
         conn.exec_driver_sql("CREATE INDEX ix_a ON t (a)")

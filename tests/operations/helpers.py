@@ -143,3 +143,13 @@ def sqlite_engine(sqlite_url: str) -> Iterator[sa.Engine]:
     engine = sa.create_engine(sqlite_url)
     yield engine
     engine.dispose()
+
+
+def capture_logs(caplog: pytest.LogCaptureFixture, *names: str) -> None:
+    """Capture INFO logs of ``names``, even after a test ran logging.config.fileConfig."""
+    import logging
+
+    for name in names or ("tidal.operations", "tidal.dialects"):
+        logger = logging.getLogger(name)
+        logger.disabled = False
+        caplog.set_level(logging.INFO, logger=name)

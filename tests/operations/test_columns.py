@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 import sqlalchemy as sa
-from tests.operations.helpers import assert_sql, live_operations
+from tests.operations.helpers import assert_sql, capture_logs, live_operations
 
 from tidal.errors import IrreversibleOperationError, OperationError
 from tidal.operations import Operations
@@ -185,7 +183,7 @@ def test_add_drop_column_live(seeded: str) -> None:
 
 
 def test_alter_column_live(seeded: str, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="tidal.operations")
+    capture_logs(caplog)
     with live_operations(seeded) as (op, conn):
         op.alter_column("t", "c", nullable=True, existing_type=sa.String(10))
         op.alter_column("t", "n", existing_type=sa.Integer, server_default="0")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 import sqlalchemy as sa
-from tests.operations.helpers import assert_sql, live_operations, render
+from tests.operations.helpers import assert_sql, capture_logs, live_operations, render
 
 from tidal.errors import IrreversibleOperationError, OperationError
 from tidal.operations import Operations
@@ -135,7 +133,7 @@ def seeded(db_url: str) -> str:
 
 
 def test_constraints_live(seeded: str, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="tidal.operations")
+    capture_logs(caplog)
     with live_operations(seeded) as (op, conn):
         op.create_primary_key("pk_t", "t", ["id"])
         uq = CreateUniqueConstraintOp("uq_t_a", "t", ["a"])

@@ -176,6 +176,15 @@ class AlterColumnOp(MigrateOperation):
             )
             rebuild_table(operations, self.table_name, self.schema, [self])
             return
+        if self.needs_rebuild(operations):
+            # Alembic's --sql text, kept for compatibility; the database cannot run it.
+            log.warning(
+                "%s cannot run ALTER COLUMN on %s.%s; the --sql script will fail there: "
+                "use batch_alter_table(..., copy_from=...) instead",
+                operations.impl.dialect.name,
+                self.table_name,
+                self.column_name,
+            )
         operations.impl.alter_column(self.table_name, self.column_name, **self.impl_kwargs())
 
     def reverse(self) -> AlterColumnOp:
