@@ -22,6 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.strategies import revision_graphs
+
+from tidal.script.revision import Revision
 
 pytestmark = pytest.mark.differential
 
@@ -268,3 +273,49 @@ def test_cli_matches(tmp_path_factory: pytest.TempPathFactory, args: list[str]) 
     assert (code_t == 0) == (code_a == 0), (args, code_a, code_t)
     if code_a == 0:  # Alembic prints FAILED: on stdout, Tidal on stderr
         assert normalize(out_t) == normalize(out_a)
+
+
+# -- random histories ---------------------------------------------------------------------
+
+
+def _write_project(root: Path, revisions: list[Revision]) -> Project:
+    """Write a project whose file order (sorted names) is the drawn order."""
+    versions = root / "migrations" / "versions"
+    versions.mkdir(parents=True)
+    (root / "migrations" / "env.py").write_text("")
+    (root / "alembic.ini").write_text("[alembic]\nscript_location = %(here)s/migrations\n")
+    for i, rev in enumerate(revisions):
+        (versions / f"{i:04d}_{rev.revision}.py").write_text(
+            f'"""message {i}\n\nRevision ID: {rev.revision}\n"""\n'
+            f"revision = {rev.revision!r}\ndown_revision = {rev.down_revision!r}\n"
+            f"branch_labels = {rev.branch_labels or None!r}\ndepends_on = {rev.depends_on!r}\n"
+        )
+    labels = [label for rev in revisions for label in rev.branch_labels]
+    return Project(root, [r.revision for r in revisions], labels, "random")
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(revisions=revision_graphs(max_deps=1, max_size=25), data=st.data())
+def test_random_histories(revisions: list[Revision], data: st.DataObject) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        old = os.environ.get("XDG_CACHE_HOME")
+        os.environ["XDG_CACHE_HOME"] = os.path.join(tmp, "cache")
+        try:
+            project = _write_project(Path(tmp) / "p", revisions)
+            for verbose in (False, True):
+                same(project, "heads", verbose=verbose)
+                same(project, "branches", verbose=verbose)
+                same(project, "history", verbose=verbose)
+            same(project, "heads", resolve_dependencies=True)
+            words = _range_words(project)
+            lower = data.draw(st.sampled_from(words), label="lower")
+            upper = data.draw(st.sampled_from(words), label="upper")
+            same(project, "history", f"{lower}:{upper}")
+            same(project, "show", data.draw(st.sampled_from(words[1:]), label="show"))
+        finally:
+            if old is None:
+                del os.environ["XDG_CACHE_HOME"]
+            else:
+                os.environ["XDG_CACHE_HOME"] = old

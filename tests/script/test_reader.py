@@ -67,10 +67,12 @@ def cache_root(tmp_path: Path) -> str:
         ("revision = 'x'\ndepends_on = ['p', 'q']\n", ("x", None, (), ("p", "q"))),
         ("revision = 'x'\ndepends_on = 'p'\n", ("x", None, (), "p")),
         # forms the line scan leaves to ast
-        ("revision = 'x'  # the id\ndown_revision = (\n    'a',\n    'b',\n)\n",
-         ("x", ("a", "b"), (), None)),
+        (
+            "revision = 'x'  # the id\ndown_revision = (\n    'a',\n    'b',\n)\n",
+            ("x", ("a", "b"), (), None),
+        ),
         ("revision = 'x'\nrevision = 'y'\n", ("y", None, (), None)),
-        ("revision: str = \"x\"\ndown_revision: str | None = None\n", ("x", None, (), None)),
+        ('revision: str = "x"\ndown_revision: str | None = None\n', ("x", None, (), None)),
     ],
 )
 def test_parse_header_forms(source: str, expected: tuple[object, ...]) -> None:
@@ -89,6 +91,7 @@ def test_parse_header_forms(source: str, expected: tuple[object, ...]) -> None:
         ('r"""raw \\d"""\nrevision = "a"\n', "raw \\d"),
         ('revision = "a"\n', ""),
         ('from x import y\nrevision = "a"\n', ""),
+        ('"""crlf\r\n\r\nmore"""\r\nrevision = "a"\r\n', "crlf\n\nmore"),
     ],
 )
 def test_docstring_forms(source: str, doc: str) -> None:
@@ -139,8 +142,17 @@ def test_latin1_coding_cookie(tmp_path: Path) -> None:
 
 def test_file_selection_and_order(tmp_path: Path) -> None:
     v = tmp_path / "versions"
-    for name in ("zz.py", "aa.py", "_q.py", "__init__.py", "__init__x.py", ".#lock.py", "x.pyw",
-                 "notes.txt", "mm.pyc"):
+    for name in (
+        "zz.py",
+        "aa.py",
+        "_q.py",
+        "__init__.py",
+        "__init__x.py",
+        ".#lock.py",
+        "x.pyw",
+        "notes.txt",
+        "mm.pyc",
+    ):
         write(v / name, "revision = 'r'\n")
     write(v / "sub" / "s1.py", "revision = 's1'\n")
     names = [os.path.basename(f.path) for f in find_script_files(str(v))]

@@ -281,6 +281,8 @@ def parse_header(text: str, path: str = "<script>") -> _Row | None:
         >>> parse_header('\"\"\"msg\"\"\"\\nrevision = "a1"\\ndown_revision = None\\n')
         ('a1', None, (), None, 'msg')
     """
+    if "\r" in text:  # as Python reads source: universal newlines
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     row = _fast_parse(text)
     if row is not None:
         return row
