@@ -63,10 +63,16 @@ def _ops() -> Operations:
 
 
 def __getattr__(name: str) -> Any:
-    # Custom operations (Operations.register_operation) and anything Operations adds.
-    if name.startswith("__"):
-        raise AttributeError(name)
-    return getattr(_ops(), name)
+    # Custom operations registered with Operations.register_operation("name").
+    method = _registry.custom_method("operations", name)
+    if method is None:
+        raise AttributeError(f"module 'tidal.op' has no attribute {name!r}")
+
+    def call(*args: Any, **kw: Any) -> Any:
+        return method(_ops(), *args, **kw)
+
+    call.__name__ = name
+    return call
 
 
 def add_column(
