@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import sqlalchemy as sa
 from tests.operations.helpers import assert_sql, live_operations, render
@@ -97,3 +99,59 @@ def test_indexes_live(db_url: str) -> None:
         assert conn.execute(sa.text("SELECT count(*) FROM t")).scalar() == 2
     with pytest.raises(IrreversibleOperationError):
         DropIndexOp("ix").reverse()
+
+
+_ENV = """
+from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+config = context.config
+connectable = engine_from_config(
+    config.get_section(config.config_ini_section), prefix="sqlalchemy.", poolclass=pool.NullPool
+)
+with connectable.connect() as connection:
+    context.configure(connection=connection)
+    with context.begin_transaction():
+        context.run_migrations()
+"""
+
+_SCRIPT = """
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table("t", sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer))
+    op.create_index("ix_a", "t", ["a"], postgresql_concurrently=True)
+    op.add_column("t", sa.Column("b", sa.Integer))
+
+
+def downgrade():
+    op.drop_table("t")
+"""
+
+
+@pytest.mark.postgresql
+def test_concurrently_in_a_real_run_updates_the_version_once(pg_url: str, tmp_path: Any) -> None:
+    from tidal import command
+    from tidal.config import Config
+
+    (tmp_path / "migrations" / "versions").mkdir(parents=True)
+    (tmp_path / "migrations" / "env.py").write_text(_ENV)
+    (tmp_path / "migrations" / "versions" / "0001_init.py").write_text(_SCRIPT)
+    ini = tmp_path / "alembic.ini"
+    ini.write_text(
+        f"[alembic]\nscript_location = {tmp_path / 'migrations'}\nsqlalchemy.url = {pg_url}\n"
+    )
+    command.upgrade(Config(str(ini)), "head")
+    engine = sa.create_engine(pg_url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [("0001",)]
+        assert [i["name"] for i in sa.inspect(conn).get_indexes("t")] == ["ix_a"]
+        assert [c["name"] for c in sa.inspect(conn).get_columns("t")] == ["id", "a", "b"]
+    engine.dispose()
