@@ -32,3 +32,16 @@ def test_modify_keeps_existing_default_and_comment(mariadb_url: str) -> None:
         op.alter_column("t", "d", server_default=None, existing_type=sa.String(40))
         col = {c["name"]: c for c in sa.inspect(conn).get_columns("t")}["d"]
         assert col["default"] is None
+
+
+def test_batch_checks_every_alter_before_running_any(mariadb_url: str) -> None:
+    from tidal.errors import OperationError
+
+    with live_operations(mariadb_url) as (op, conn):
+        conn.exec_driver_sql("CREATE TABLE settings (id INTEGER PRIMARY KEY, old_flag INTEGER)")
+        with pytest.raises(OperationError) as err:
+            with op.batch_alter_table("settings") as batch_op:
+                batch_op.add_column(sa.Column("new_flag", sa.Boolean))
+                batch_op.alter_column("new_flag", new_column_name="flag")
+        assert "alter_column('settings', 'new_flag')" in err.value.message
+        assert [c["name"] for c in sa.inspect(conn).get_columns("settings")] == ["id", "old_flag"]

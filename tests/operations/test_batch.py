@@ -267,3 +267,22 @@ def test_sqlite_move_with_foreign_keys_on_keeps_child_rows(sqlite_url: str) -> N
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert sa.inspect(conn).get_columns("t")[1]["nullable"] is False
     engine.dispose()
+
+
+def test_seed_pattern_add_execute_drop_rename(db_url: str) -> None:
+    # From the seeds: a staged type change inside one batch, with an UPDATE in the middle.
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE settings (id INTEGER PRIMARY KEY, old_flag INTEGER)")
+        conn.exec_driver_sql("INSERT INTO settings VALUES (1, 0), (2, 5)")
+    engine.dispose()
+    with live_operations(db_url) as (op, conn):
+        with op.batch_alter_table("settings") as batch_op:
+            batch_op.add_column(sa.Column("new_flag", sa.Boolean))
+            batch_op.execute("UPDATE settings SET new_flag = (old_flag != 0)")
+            batch_op.drop_column("old_flag")
+            batch_op.alter_column("new_flag", new_column_name="flag", existing_type=sa.Boolean)
+        cols = [c["name"] for c in sa.inspect(conn).get_columns("settings")]
+        assert cols == ["id", "flag"]
+        rows = conn.execute(sa.text("SELECT id, flag FROM settings ORDER BY id")).all()
+        assert [(r[0], bool(r[1])) for r in rows] == [(1, False), (2, True)]

@@ -239,6 +239,9 @@ class DefaultImpl:
         if name is not None:
             self._exec(ddl.ColumnName(table_name, column_name, name, **common))
 
+    def check_alter_column(self, table_name: str, column_name: str, **kw: Any) -> None:
+        """Raise :class:`OperationError` if this database cannot make the change as given."""
+
     def alter_column_comment(
         self, table_name: str, column_name: str, comment: Any, common: dict[str, Any]
     ) -> None:

@@ -61,7 +61,7 @@ class MySQLImpl(DefaultImpl):
     name: ClassVar[str] = "mysql"
     transactional_ddl: ClassVar[bool] = False
 
-    def alter_column(  # noqa: C901 - one branch per MySQL statement form
+    def alter_column(
         self,
         table_name: str,
         column_name: str,
@@ -75,21 +75,13 @@ class MySQLImpl(DefaultImpl):
         comment = kw.get("comment", False)
         server_default = kw.get("server_default", False)
         schema = kw.get("schema")
-        restates = name is not None or nullable is not None or type_ is not None
-        restates = restates or autoincrement is not None or comment is not False
-        if not restates:
+        self.check_alter_column(table_name, column_name, **kw)
+        if not _restates(kw):
             if server_default is not False:
                 stmt = ddl.ColumnDefault(table_name, column_name, server_default, schema=schema)
                 self._exec(stmt)
             return
-        full_type = type_ if type_ is not None else kw.get("existing_type")
-        if full_type is None:
-            raise OperationError(
-                f"alter_column({table_name!r}, {column_name!r}) on {self.dialect.name} needs the "
-                "column's existing type: MODIFY/CHANGE restate the whole column",
-                "pass existing_type= (and existing_nullable=, existing_server_default=, "
-                "existing_comment= to keep them)",
-            )
+        full_type = type_ if type_ is not None else kw["existing_type"]
         existing_nullable = kw.get("existing_nullable")
         self._exec(
             MySQLModifyColumn(
@@ -115,6 +107,16 @@ class MySQLImpl(DefaultImpl):
             )
         )
 
+    def check_alter_column(self, table_name: str, column_name: str, **kw: Any) -> None:
+        """Raise before anything runs when MODIFY/CHANGE would need the unknown type."""
+        if _restates(kw) and kw.get("type_") is None and kw.get("existing_type") is None:
+            raise OperationError(
+                f"alter_column({table_name!r}, {column_name!r}) on {self.dialect.name} needs the "
+                "column's existing type: MODIFY/CHANGE restate the whole column",
+                "pass existing_type= (and existing_nullable=, existing_server_default=, "
+                "existing_comment= to keep them)",
+            )
+
     def drop_constraint(self, const: Constraint, if_exists: bool | None = None) -> None:
         """Drop a constraint; its type must be known."""
         kinds = (ForeignKeyConstraint, PrimaryKeyConstraint, UniqueConstraint, CheckConstraint)
@@ -125,6 +127,17 @@ class MySQLImpl(DefaultImpl):
                 "pass type_='foreignkey', 'primary', 'unique' or 'check'",
             )
         super().drop_constraint(const, if_exists)
+
+
+def _restates(kw: dict[str, Any]) -> bool:
+    """Return True when the change needs MODIFY/CHANGE (the whole column restated)."""
+    return (
+        kw.get("name") is not None
+        or kw.get("nullable") is not None
+        or kw.get("type_") is not None
+        or kw.get("autoincrement") is not None
+        or kw.get("comment", False) is not False
+    )
 
 
 @compiles(ddl.RenameTable, "mysql")

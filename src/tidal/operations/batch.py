@@ -98,12 +98,16 @@ class BatchRunner:
         if self._must_recreate(pending):
             self._recreate(pending)
             return
-        for op, placement in pending:
+        for op, placement in pending:  # check everything before anything runs
             if placement:
                 raise OperationError(
                     "insert_before/insert_after need the table recreated",
                     "pass recreate='always' to batch_alter_table",
                 )
+            if isinstance(op, AlterColumnOp):
+                kw = op.impl_kwargs()
+                self.operations.impl.check_alter_column(op.table_name, op.column_name, **kw)
+        for op, _ in pending:
             self.operations.invoke(op)
 
     def _must_recreate(self, pending: Sequence[tuple[MigrateOperation, Any]]) -> bool:
