@@ -196,9 +196,12 @@ def test_sourceless(tmp_path: Path, cache_root: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("true", True), ("True", True), ("false", False), (None, False), ("pep3147", False)],
+    [
+        ("true", True), (True, True), ("True", False), ("yes", False), ("1", False),
+        ("false", False), (None, False), ("pep3147", False),
+    ],
 )
-def test_sourceless_mode(value: str | None, expected: bool) -> None:
+def test_sourceless_mode(value: str | bool | None, expected: bool) -> None:
     assert reader.sourceless_mode(value) is expected
 
 

@@ -76,8 +76,10 @@ def config_option(config: Any, name: str, default: str | None = None) -> str | N
     return default if value is None else str(value)
 
 
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("true", "yes", "on", "1")
+def _raw_option(config: Any, name: str) -> Any:
+    """Return an option keeping TOML types (a TOML ``true`` stays a bool)."""
+    getter = getattr(config, "get_alembic_option", None)
+    return getter(name) if getter is not None else config.get_main_option(name)
 
 
 class Script:
@@ -365,12 +367,13 @@ class ScriptDirectory:
             or "%(rev)s_%(slug)s",
             truncate_slug_length=int(truncate) if truncate else 40,
             version_locations=[_resolve_location(p) for p in locations] if locations else None,
-            sourceless=sourceless_mode(config_option(config, "sourceless")),
+            sourceless=sourceless_mode(_raw_option(config, "sourceless")),
             output_encoding=config_option(config, "output_encoding", "utf-8") or "utf-8",
             timezone=config_option(config, "timezone") or None,
             hooks=hooks,
-            recursive_version_locations=_truthy(
-                config_option(config, "recursive_version_locations")
+            # Alembic 1.20 turns these two on only for the exact string "true".
+            recursive_version_locations=sourceless_mode(
+                _raw_option(config, "recursive_version_locations")
             ),
             messaging_opts=getattr(config, "messaging_opts", {}) or {},
         )

@@ -69,13 +69,17 @@ class ScriptFile(NamedTuple):
 def sourceless_mode(value: str | bool | None) -> bool:
     """Return whether a ``sourceless`` option value allows ``.pyc`` files without source.
 
+    As observed in Alembic 1.20, only the exact string ``true`` (or a TOML ``true``)
+    turns it on: ``True``, ``yes``, ``1`` and ``pep3147`` leave it off. Bytecode is then
+    read from legacy ``name.pyc`` files and from ``__pycache__/name.<tag>.pyc``.
+
     Example:
-        >>> sourceless_mode("true"), sourceless_mode(None), sourceless_mode("false")
+        >>> sourceless_mode("true"), sourceless_mode("True"), sourceless_mode(None)
         (True, False, False)
     """
     if isinstance(value, bool):
         return value
-    return (value or "").strip().lower() in ("true", "yes", "on", "1")
+    return (value or "").strip() == "true"
 
 
 def _wanted(name: str, sourceless: bool) -> bool:
