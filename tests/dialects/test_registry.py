@@ -37,3 +37,10 @@ def test_register_impl() -> None:
 
     register_impl("custom", CustomImpl)
     assert impl_for("custom") is CustomImpl
+
+
+def test_alembic_style_dunder_dialect_registers() -> None:
+    class ThirdPartyImpl(DefaultImpl):
+        __dialect__ = "thirdparty"
+
+    assert impl_for("thirdparty") is ThirdPartyImpl

@@ -40,6 +40,9 @@ __all__ = ["DefaultImpl"]
 
 log = logging.getLogger("tidal.dialects")
 
+#: Impls that declared ``__dialect__`` (Alembic-style third-party dialects).
+DECLARED_IMPLS: dict[str, type[DefaultImpl]] = {}
+
 
 class DefaultImpl:
     """The generic implementation: ANSI-ish ALTER statements through SQLAlchemy.
@@ -62,6 +65,13 @@ class DefaultImpl:
     supports_alter_column: ClassVar[bool] = True
     #: Batch mode with ``recreate="auto"`` copies the table instead of ALTERing it.
     batch_recreates_by_default: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        # Alembic's way to plug in a third-party dialect: ``__dialect__ = "name"``.
+        super().__init_subclass__(**kw)
+        declared = cls.__dict__.get("__dialect__")
+        if isinstance(declared, str):
+            DECLARED_IMPLS[declared] = cls
 
     def __init__(self, dialect: Dialect, sink: Sink, context_opts: Mapping[str, Any]) -> None:
         self.dialect = dialect

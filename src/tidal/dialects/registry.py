@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-from tidal.dialects.impl import DefaultImpl
+from tidal.dialects.impl import DECLARED_IMPLS, DefaultImpl
 from tidal.errors import OperationError, did_you_mean
 
 __all__ = ["impl_for", "known_dialects", "lookup_impl", "register_impl"]
@@ -37,13 +37,15 @@ def known_dialects() -> list[str]:
         >>> "sqlite" in known_dialects()
         True
     """
-    return sorted(set(_BUILTIN) | set(_REGISTERED))
+    return sorted(set(_BUILTIN) | set(_REGISTERED) | set(DECLARED_IMPLS))
 
 
 def lookup_impl(dialect_name: str) -> type[DefaultImpl]:
     """Return the impl registered for ``dialect_name``; raise if there is none."""
     if dialect_name in _REGISTERED:
         return _REGISTERED[dialect_name]
+    if dialect_name in DECLARED_IMPLS:
+        return DECLARED_IMPLS[dialect_name]
     if dialect_name in _BUILTIN:
         module_name, cls_name = _BUILTIN[dialect_name]
         impl: type[DefaultImpl] = getattr(importlib.import_module(module_name), cls_name)
