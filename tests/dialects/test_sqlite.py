@@ -62,3 +62,24 @@ def test_unknown_table_and_column_fail_with_hints(sqlite_url: str) -> None:
                 batch_op.alter_column("aa", nullable=False)
         assert "'a'" in err.value.hint
         assert [c["name"] for c in sa.inspect(conn).get_columns("tickets")] == ["id", "a"]
+
+
+def test_seed_status_migration_runs_on_sqlite(sqlite_url: str) -> None:
+    # The seeds' data migration: new column, backfill, NOT NULL, drop old, rename.
+    with live_operations(sqlite_url) as (op, conn):
+        conn.exec_driver_sql("CREATE TABLE tickets (id INTEGER PRIMARY KEY, status VARCHAR(20))")
+        conn.exec_driver_sql("CREATE INDEX ix_tickets_status ON tickets (status)")
+        conn.exec_driver_sql("INSERT INTO tickets VALUES (1, 'open'), (2, 'closed')")
+        op.add_column("tickets", sa.Column("status_new", sa.String(20), nullable=True))
+        tickets = sa.table("tickets", sa.column("status"), sa.column("status_new"))
+        for old, new in {"open": "OPEN", "closed": "CLOSED"}.items():
+            op.get_bind().execute(
+                tickets.update().where(tickets.c.status == old).values(status_new=new)
+            )
+        op.alter_column("tickets", "status_new", nullable=False)
+        op.drop_column("tickets", "status")
+        op.alter_column("tickets", "status_new", new_column_name="status")
+        cols = {c["name"]: c for c in sa.inspect(conn).get_columns("tickets")}
+        assert list(cols) == ["id", "status"] and cols["status"]["nullable"] is False
+        rows = conn.execute(sa.text("SELECT id, status FROM tickets ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [(1, "OPEN"), (2, "CLOSED")]
