@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tidal.errors import RevisionError
 from tidal.runtime import plan
 from tidal.runtime.info import MigrationInfo
 
@@ -154,23 +155,37 @@ class StepSource:
     def _lineage_heads(self, revisions: Sequence[str], heads: Sequence[str]) -> list[str]:
         chosen: list[str] = []
         for rev in revisions:
-            label = rev.split("@", 1)[0] if "@" in rev else None
-            targets = ids_of(self.graph.get_revisions(rev)) or (
-                ids_of(self.graph.get_revisions(label)) if label else ()
-            )
-            if not targets:
-                chosen.extend(heads)  # "base": every head
-                continue
-            line = self.ancestry(targets) | self.descendancy(targets)
-            chosen.extend(h for h in heads if h in line)
+            # The graph resolves (and rejects) identifiers exactly as Alembic's stamp does.
+            chosen.extend(self.graph.filter_for_lineage(tuple(heads), rev, True))
         return list(dict.fromkeys(chosen))
 
-    def stamp(self, revision: str | Iterable[str], heads: Sequence[str], context: Any = None
-              ) -> list[RunStep]:
+    def _destinations(self, revisions: Sequence[str]) -> list[str | None]:
+        dests: list[str | None] = []
+        index = getattr(self.graph, "index", None)
+        for rev in revisions:
+            if index is None:
+                found: Sequence[Any] = self.graph.get_revisions(rev)
+            else:
+                from tidal.script.targets import get_revisions
+
+                found = get_revisions(index, rev)
+            # A relative target landing exactly on base is an error for Alembic's stamp
+            # (walking further past base means base, as for upgrade).
+            if any(f is not None and not isinstance(f, str) for f in found):
+                raise RevisionError(
+                    f"relative revision {rev!r} lands on base, which stamp cannot target",
+                    "stamp an explicit revision id, or 'base'",
+                )
+            dests.extend(ids_of(found))
+        return dests or [None]
+
+    def stamp(
+        self, revision: str | Iterable[str], heads: Sequence[str], context: Any = None
+    ) -> list[RunStep]:
         """Return the stamp steps moving the version table from ``heads`` to ``revision``."""
         revisions = [revision] if isinstance(revision, str) else list(revision) or ["base"]
         lineage = self._lineage_heads(revisions, heads)
-        dests: list[str | None] = list(ids_of(self.graph.get_revisions(revisions))) or [None]
+        dests = self._destinations(revisions)
         steps = plan.stamp_steps(dests, lineage, self.ancestry, self.descendancy)
         out = []
         for step in steps:
