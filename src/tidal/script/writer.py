@@ -283,6 +283,32 @@ def _make_dirs(sd: ScriptDirectory, directory: str) -> None:
         os.makedirs(directory)
 
 
+def _template_variables(
+    sd: ScriptDirectory,
+    header: Revision,
+    deps: str | list[str] | None,
+    when: dt.datetime,
+    message: str | None,
+    template_args: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """Return every variable Alembic passes to script.py.mako, plus ``template_args``."""
+    variables: dict[str, Any] = {
+        "up_revision": header.revision,
+        "down_revision": header.down_revision,
+        "branch_labels": header.branch_labels or None,
+        "depends_on": deps,
+        "create_date": when,
+        "comma": format_as_comma,
+        "message": message if message is not None else "empty message",
+        "imports": "",
+        "upgrades": "",
+        "downgrades": "",
+        "config": sd.config,
+    }
+    variables.update(template_args or {})
+    return variables
+
+
 def generate_revision(
     sd: ScriptDirectory,
     revid: str,
@@ -324,20 +350,7 @@ def generate_revision(
         revid, down, labels, tuple(deps) if isinstance(deps, list) else deps, path, message or ""
     )
     RevisionGraph([*graph, header])  # validates id, labels, cycles before writing
-    variables: dict[str, Any] = {
-        "up_revision": revid,
-        "down_revision": down,
-        "branch_labels": labels or None,
-        "depends_on": deps,
-        "create_date": when,
-        "comma": format_as_comma,
-        "message": message if message is not None else "empty message",
-        "imports": "",
-        "upgrades": "",
-        "downgrades": "",
-        "config": sd.config,
-    }
-    variables.update(template_args or {})
+    variables = _template_variables(sd, header, deps, when, message, template_args)
     text = render_template(os.path.join(sd.dir, "script.py.mako"), variables)
     _make_dirs(sd, directory)
     _make_dirs(sd, os.path.dirname(path))
