@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from tidal.config import Config
-from tidal.errors import ConfigError, EnvironmentError_, MultipleHeadsError, ScriptError
+from tidal.errors import (
+    ConfigError,
+    EnvironmentError_,
+    MultipleHeadsError,
+    RevisionError,
+    ScriptError,
+)
 from tidal.script.directory import ScriptDirectory, load_script_module
 
 
@@ -66,6 +72,8 @@ def test_graph_queries(project: Path) -> None:
     sd = sd_of(project)
     assert sd.get_heads() == ["m5", "z9"]
     assert sd.get_bases() == ["a1", "z9"]
+    with pytest.raises(RevisionError, match="multiple bases"):
+        sd.get_base()
     with pytest.raises(MultipleHeadsError):
         sd.get_current_head()
     walked = [s.revision for s in sd.walk_revisions()]
@@ -171,3 +179,4 @@ def test_recursive_and_several_locations(tmp_path: Path, monkeypatch: pytest.Mon
     sd = ScriptDirectory.from_config(Config(str(tmp_path / "alembic.ini")))
     assert sd.get_heads() == ["o1"]
     assert sd.get_bases() == ["r1"]
+    assert sd.get_base() == "r1"

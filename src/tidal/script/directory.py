@@ -452,6 +452,22 @@ class ScriptDirectory:
         """Return the base revision ids, in Alembic's order."""
         return list(self.graph.bases)
 
+    def get_base(self) -> str | None:
+        """Return the one base revision id (None when there are no revisions).
+
+        Raises:
+            RevisionError: There is more than one base (use :meth:`get_bases`).
+        """
+        bases = self.get_bases()
+        if len(bases) > 1:
+            from tidal.errors import RevisionError
+
+            raise RevisionError(
+                "the script directory has multiple bases; use get_bases()",
+                f"bases: {', '.join(bases)}",
+            )
+        return bases[0] if bases else None
+
     def get_current_head(self) -> str | None:
         """Return the single head id (None when there are no revisions).
 
