@@ -33,6 +33,18 @@ class AddColumnOp(MigrateOperation):
         self.if_not_exists = if_not_exists
         self.kw = kw
 
+    @classmethod
+    def from_column(cls, col: Column[Any]) -> AddColumnOp:
+        """Return the op adding ``col`` to the table it belongs to."""
+        return cls(col.table.name, col, schema=col.table.schema)
+
+    @classmethod
+    def from_column_and_tablename(
+        cls, schema: str | None, tname: str, col: Column[Any]
+    ) -> AddColumnOp:
+        """Return the op adding ``col`` to ``schema.tname``."""
+        return cls(tname, col, schema=schema)
+
     def forward(self, operations: OperationsCore) -> None:
         if getattr(self.column, "table", None) is None:
             operations.schema_obj.table(self.table_name, self.column, schema=self.schema)
@@ -69,6 +81,22 @@ class DropColumnOp(MigrateOperation):
         self._reverse = _reverse
         self.if_exists = if_exists
         self.kw = kw
+
+    @classmethod
+    def from_column_and_tablename(
+        cls, schema: str | None, tname: str, col: Column[Any]
+    ) -> DropColumnOp:
+        """Return the op dropping ``col`` (reversible: it knows the column)."""
+        return cls(
+            tname,
+            col.name,
+            schema=schema,
+            _reverse=AddColumnOp.from_column_and_tablename(schema, tname, col),
+        )
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        column = self._reverse.column if self._reverse is not None else None
+        return ("remove_column", self.schema, self.table_name, column)
 
     def forward(self, operations: OperationsCore) -> None:
         impl = operations.impl

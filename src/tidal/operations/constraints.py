@@ -81,6 +81,17 @@ class AddConstraintOp(MigrateOperation):
 
     constraint_type: str | None = None
 
+    @classmethod
+    def from_constraint(cls, constraint: Constraint) -> AddConstraintOp:
+        """Return the op adding ``constraint`` (of any kind) to its table."""
+        return _from_constraint(constraint)
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        return (
+            "add_constraint" if self.constraint_type != "foreignkey" else "add_fk",
+            self.to_constraint(),
+        )
+
     def describe(self) -> str:
         return f"add {self.constraint_type} constraint {self.constraint_name} on {self.table_name}"
 
@@ -246,6 +257,49 @@ class CreateExcludeConstraintOp(AddConstraintOp):
         return const
 
 
+def _from_constraint(const: Constraint) -> AddConstraintOp:
+    from sqlalchemy import (
+        CheckConstraint,
+        ForeignKeyConstraint,
+        PrimaryKeyConstraint,
+        UniqueConstraint,
+    )
+
+    table = const.table
+    name = str(const.name) if const.name else None
+    op: AddConstraintOp
+    if isinstance(const, ForeignKeyConstraint):
+        first = const.elements[0]
+        *ref_schema, ref_table, _ = first.target_fullname.split(".")
+        op = CreateForeignKeyOp(
+            name,
+            table.name,
+            ref_table,
+            list(const.column_keys),
+            [e.target_fullname.split(".")[-1] for e in const.elements],
+            onupdate=const.onupdate,
+            ondelete=const.ondelete,
+            deferrable=const.deferrable,
+            initially=const.initially,
+            match=const.match,
+            source_schema=table.schema,
+            referent_schema=".".join(ref_schema) or None,
+        )
+    elif isinstance(const, PrimaryKeyConstraint):
+        op = CreatePrimaryKeyOp(
+            name, table.name, [c.name for c in const.columns], schema=table.schema
+        )
+    elif isinstance(const, UniqueConstraint):
+        op = CreateUniqueConstraintOp(
+            name, table.name, [c.name for c in const.columns], schema=table.schema
+        )
+    elif isinstance(const, CheckConstraint):
+        op = CreateCheckConstraintOp(name, table.name, const.sqltext, schema=table.schema)
+    else:
+        raise OperationError(f"no operation adds a {type(const).__name__}")
+    return op
+
+
 class DropConstraintOp(MigrateOperation):
     """Drop a constraint by name (``type_`` is needed by some databases and by batch mode)."""
 
@@ -265,6 +319,24 @@ class DropConstraintOp(MigrateOperation):
         self.schema = schema
         self._reverse = _reverse
         self.if_exists = if_exists
+
+    @classmethod
+    def from_constraint(cls, constraint: Constraint) -> DropConstraintOp:
+        """Return the op dropping ``constraint`` (reversible)."""
+        add = _from_constraint(constraint)
+        return cls(
+            add.constraint_name,
+            add.table_name,
+            type_=add.constraint_type,
+            schema=add.schema,
+            _reverse=add,
+        )
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        if self._reverse is None:
+            return ("remove_constraint", self.constraint_name)
+        kind = "remove_fk" if self.constraint_type == "foreignkey" else "remove_constraint"
+        return (kind, self._reverse.to_constraint())
 
     def to_constraint(self, operations: OperationsCore | None = None) -> Constraint:
         """Return a stand-in constraint of the right kind, for the DROP statement."""

@@ -48,10 +48,33 @@ class CreateIndexOp(MigrateOperation):
         self.if_not_exists = if_not_exists
         self.kw = kw
 
+    @classmethod
+    def from_index(cls, index: Index) -> CreateIndexOp:
+        """Return the op creating ``index`` (which must belong to a table)."""
+        table = index.table
+        assert table is not None
+        op = cls(
+            str(index.name) if index.name else None,
+            table.name,
+            list(index.expressions),
+            schema=table.schema,
+            unique=bool(index.unique),
+            **index.kwargs,
+        )
+        op._source_index = index
+        return op
+
+    _source_index: Index | None = None
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        return ("add_index", self.to_index())
+
     def to_index(self, operations: OperationsCore | None = None) -> Index:
         """Return the Index on a stub table."""
         from tidal.operations.schemaobj import SchemaObjects
 
+        if self._source_index is not None:
+            return self._source_index
         objs = operations.schema_obj if operations is not None else SchemaObjects()
         return objs.index(
             self.index_name,
@@ -110,6 +133,22 @@ class DropIndexOp(MigrateOperation):
         return objs.index(
             self.index_name, self.table_name or "unknown", columns, schema=self.schema, **self.kw
         )
+
+    @classmethod
+    def from_index(cls, index: Index) -> DropIndexOp:
+        """Return the op dropping ``index`` (reversible)."""
+        table = index.table
+        assert table is not None
+        return cls(
+            str(index.name),
+            table.name,
+            schema=table.schema,
+            _reverse=CreateIndexOp.from_index(index),
+            **index.kwargs,
+        )
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        return ("remove_index", self.to_index())
 
     def forward(self, operations: OperationsCore) -> None:
         index = self.to_index(operations)
