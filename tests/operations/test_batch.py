@@ -286,3 +286,25 @@ def test_seed_pattern_add_execute_drop_rename(db_url: str) -> None:
         assert cols == ["id", "flag"]
         rows = conn.execute(sa.text("SELECT id, flag FROM settings ORDER BY id")).all()
         assert [(r[0], bool(r[1])) for r in rows] == [(1, False), (2, True)]
+
+
+def test_table_args_override_reflected_columns(sqlite_url: str) -> None:
+    engine = sa.create_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER)")
+        conn.exec_driver_sql("INSERT INTO t VALUES (1, 2)")
+    engine.dispose()
+    with live_operations(sqlite_url) as (op, conn):
+        with op.batch_alter_table(
+            "t",
+            recreate="always",
+            table_args=(
+                sa.Column("a", sa.Integer, server_default="9"),
+                sa.CheckConstraint("a > 0", name="ck_a"),
+            ),
+        ) as batch_op:
+            batch_op.add_column(sa.Column("b", sa.Integer))
+        insp = sa.inspect(conn)
+        assert "9" in str(insp.get_columns("t")[1]["default"])
+        assert [c["name"] for c in insp.get_check_constraints("t")] == ["ck_a"]
+        assert conn.execute(sa.text("SELECT a FROM t")).scalar() == 2

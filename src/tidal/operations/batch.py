@@ -14,14 +14,14 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import MetaData, Table, cast, insert, select
+from sqlalchemy import Column, MetaData, Table, cast, insert, select
 from sqlalchemy import table as light_table
 from sqlalchemy.exc import NoSuchTableError
 from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 
 from tidal.dialects import ddl
 from tidal.errors import OperationError
-from tidal.operations.batch_model import TableModel
+from tidal.operations.batch_model import ColumnPlan, TableModel
 from tidal.operations.columns import AddColumnOp, AlterColumnOp, DropColumnOp
 from tidal.operations.constraints import AddConstraintOp, DropConstraintOp
 from tidal.operations.core import MigrateOperation, OperationsCore
@@ -147,7 +147,12 @@ class BatchRunner:
             table = self._reflect(impl.connection)
         model = TableModel.from_table(table)
         for arg in self.table_args:
-            _add_constraint(model, arg)
+            if isinstance(arg, Column):
+                # A column in table_args states the column's full definition.
+                source = arg.name if arg.name in model.columns else None
+                model.columns[arg.name] = ColumnPlan(arg._copy(), source)
+            else:
+                _add_constraint(model, arg)
         model.kwargs.update(self.table_kwargs)
         return model
 
