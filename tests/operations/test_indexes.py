@@ -155,3 +155,14 @@ def test_concurrently_in_a_real_run_updates_the_version_once(pg_url: str, tmp_pa
         assert [i["name"] for i in sa.inspect(conn).get_indexes("t")] == ["ix_a"]
         assert [c["name"] for c in sa.inspect(conn).get_columns("t")] == ["id", "a", "b"]
     engine.dispose()
+
+
+@pytest.mark.postgresql
+def test_concurrently_inside_a_user_autocommit_block_does_not_nest(pg_url: str) -> None:
+    with live_operations(pg_url) as (op, conn):
+        conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER)")
+        ctx = op.get_context()
+        with ctx.autocommit_block():
+            op.create_index("ix_c", "t", ["a"], postgresql_concurrently=True)
+        assert ctx.autocommit_blocks == 1
+        assert "ix_c" in {i["name"] for i in sa.inspect(conn).get_indexes("t")}

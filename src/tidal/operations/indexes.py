@@ -18,8 +18,16 @@ from tidal.operations.core import MigrateOperation, OperationsCore
 __all__ = ["CreateIndexOp", "DropIndexOp", "IndexOperations"]
 
 
+def _in_autocommit(operations: OperationsCore) -> bool:
+    # Already inside a (user-written) autocommit_block: do not nest another.
+    bind = operations.migration_context.bind
+    if bind is None:
+        return bool(getattr(operations.migration_context, "in_autocommit_block", False))
+    return bool(bind.get_execution_options().get("isolation_level") == "AUTOCOMMIT")
+
+
 def _run(operations: OperationsCore, index: Index, action: Any) -> None:
-    if operations.impl.index_needs_autocommit(index):
+    if operations.impl.index_needs_autocommit(index) and not _in_autocommit(operations):
         with operations.migration_context.autocommit_block():
             action()
     else:
