@@ -308,3 +308,24 @@ def test_table_args_override_reflected_columns(sqlite_url: str) -> None:
         assert "9" in str(insp.get_columns("t")[1]["default"])
         assert [c["name"] for c in insp.get_check_constraints("t")] == ["ck_a"]
         assert conn.execute(sa.text("SELECT a FROM t")).scalar() == 2
+
+
+def test_column_level_index_and_unique_are_not_duplicated() -> None:
+    source = sa.Table(
+        "t",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("x", sa.Integer, index=True),
+        sa.Column("y", sa.Integer, unique=True),
+    )
+
+    def fn(op: Operations) -> None:
+        with op.batch_alter_table("t", copy_from=source) as batch_op:
+            batch_op.alter_column("x", nullable=False)
+            batch_op.add_column(sa.Column("o_id", sa.Integer, sa.ForeignKey("o.id"), index=True))
+
+    out = normalize(render("sqlite", fn))
+    assert out.count("UNIQUE (y)") == 1
+    assert out.count("CREATE INDEX ix_t_x ON t (x)") == 1
+    assert "CREATE INDEX ix_t_o_id ON t (o_id)" in out
+    assert "FOREIGN KEY(o_id) REFERENCES o (id)" in out

@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy import column as sql_column
 from sqlalchemy.sql.elements import conv
 
 from tidal.errors import OperationError
@@ -61,7 +62,9 @@ class TableModel:
         model = cls(table.name, table.schema, {}, comment=table.comment, kwargs=dict(table.kwargs))
         for col in table.columns:
             copy = col._copy()
+            # Keys, indexes and uniques are kept in the model, not on the columns.
             copy.primary_key = False
+            copy.index = copy.unique = None
             model.columns[col.name] = ColumnPlan(copy, col.name, col.type)
         pk = table.primary_key
         model.pk_name = str(pk.name) if pk is not None and pk.name else None
@@ -113,6 +116,11 @@ class TableModel:
             )
         copy.foreign_keys = set()
         copy.constraints = set()
+        copy.index = copy.unique = None
+        if column.index:
+            self.indexes.append(Index(None, sql_column(column.name), unique=bool(column.unique)))
+        elif column.unique:
+            self.uniques.append(UniqueConstraint(column.name))
         self._place(column.name, ColumnPlan(copy, None), insert_before, insert_after)
 
     def _place(self, name: str, plan: ColumnPlan, before: str | None, after: str | None) -> None:
