@@ -141,3 +141,29 @@ def test_upgrade_then_downgrade_restores_the_heads(revisions: list[R], data: st.
     back = ids(graph.downgrade_revisions(start, heads_up))
     assert set(back) == set(steps)
     assert _tips(graph, after_up - set(back)) == set(before)
+
+
+@given(revisions=revision_graphs(max_size=60), data=st.data())
+def test_bitset_sort_matches_the_set_sort(revisions: list[R], data: st.DataObject) -> None:
+    from tidal.script.traversal import _convex, _sort_with_bitsets, _sort_with_sets
+
+    graph = RevisionGraph(revisions)
+    index = graph.index
+    ordered = list(index.order)
+    tops = data.draw(st.lists(st.sampled_from(ordered), min_size=1, max_size=3, unique=True))
+    lows = data.draw(st.lists(st.sampled_from(ordered), max_size=2, unique=True))
+    todo = set(graph.ancestors(tops)) - set(graph.ancestors(lows) if lows else ())
+    if data.draw(st.booleans()):
+        todo = {r for r in todo if data.draw(st.booleans())} or todo
+    heads = data.draw(st.permutations(tops))
+    try:
+        slow: list[str] | type[Exception] = _sort_with_sets(index, set(todo), heads)
+    except RevisionError:
+        slow = RevisionError
+    if not _convex(index, set(todo)):
+        return
+    try:
+        fast: list[str] | type[Exception] = _sort_with_bitsets(index, set(todo), heads)
+    except RevisionError:
+        fast = RevisionError
+    assert fast == slow

@@ -277,9 +277,23 @@ def topological_sort(
         ['b', 'c', 'a']
     """
     todo = set(revisions)
+    if len(index.order) <= _BITSET_LIMIT and _convex(index, todo):
+        return _sort_with_bitsets(index, todo, heads)
+    return _sort_with_sets(index, todo, heads)
+
+
+# Above this many revisions the per-revision ancestor bitsets (n*n/8 bytes) cost more
+# memory than they save time; the set-based walk is used instead.
+_BITSET_LIMIT = 20_000
+
+
+def _sort_with_sets(index: GraphIndex, todo: set[str], heads: Sequence[str]) -> list[str]:
+    # The direct form: one ancestor set per pending head, rebuilt at merges.
     order = index.order
+    norm_down = index.norm_down
     current = sorted({h for h in heads if h in todo}, key=order.__getitem__)
-    anc_of = [set(ancestors(index, [h])) for h in current]
+    in_current = set(current)
+    anc_of = [_ancestor_set(norm_down, h) for h in current]
     output: list[str] = []
     idx = 0
     while current:
@@ -291,20 +305,22 @@ def topological_sort(
         if candidate in todo:
             output.append(candidate)
             todo.discard(candidate)
-        to_add = [r for r in index.norm_down[candidate] if r in todo and r not in current]
+        to_add = [r for r in norm_down[candidate] if r in todo and r not in in_current]
+        in_current.discard(candidate)
         if not to_add:
             del current[idx]
             del anc_of[idx]
             idx = max(idx - 1, 0)
-        elif not index.norm_deps[candidate] and len(index.down[candidate]) == 1:
+            continue
+        in_current.update(to_add)
+        current[idx] = to_add[0]
+        if not index.norm_deps[candidate] and len(index.down[candidate]) == 1:
             # A plain step down one line: the line's ancestor set just loses the candidate.
-            current[idx] = to_add[0]
             anc_of[idx].discard(candidate)
         else:
-            current[idx] = to_add[0]
             current.extend(to_add[1:])
-            anc_of[idx] = set(ancestors(index, [to_add[0]]))
-            anc_of.extend(set(ancestors(index, [h])) for h in to_add[1:])
+            anc_of[idx] = _ancestor_set(norm_down, to_add[0])
+            anc_of.extend(_ancestor_set(norm_down, h) for h in to_add[1:])
     if todo:
         raise RevisionError(
             "dependency resolution failed; some revisions are not reachable from the heads",
@@ -313,8 +329,110 @@ def topological_sort(
     return output
 
 
+def _convex(index: GraphIndex, todo: set[str]) -> bool:
+    """Whether no revision outside ``todo`` lies between two revisions in it."""
+    outside = _reach(index.norm_down, todo) - todo
+    return not outside or not (outside & _reach(index.all_next, todo))
+
+
+def _sort_with_bitsets(index: GraphIndex, todo: set[str], heads: Sequence[str]) -> list[str]:
+    """Give :func:`_sort_with_sets`'s order in near-linear time.
+
+    When no revision outside ``todo`` lies between two in it, a pending revision
+    can only be needed by another pending head through a pending revision that
+    points at it; so the search for a blocking head runs only when such a
+    revision exists, and tests membership in per-revision ancestor bitsets.
+    """
+    order = index.order
+    norm_down = index.norm_down
+    bits = _ancestor_bits(index, todo)
+    waiting: dict[str, int] = {}
+    for rev in todo:
+        for parent in norm_down[rev]:
+            waiting[parent] = waiting.get(parent, 0) + 1
+    current = sorted({h for h in heads if h in todo}, key=order.__getitem__)
+    in_current = set(current)
+    output: list[str] = []
+    idx = 0
+    while current:
+        candidate = current[idx]
+        if waiting.get(candidate):
+            pos = order[candidate]
+            blocker = next(
+                (i for i, h in enumerate(current) if i != idx and bits[h] >> pos & 1), None
+            )
+            if blocker is not None:
+                idx = blocker
+                continue
+        if candidate in todo:
+            output.append(candidate)
+            todo.discard(candidate)
+            for parent in norm_down[candidate]:
+                waiting[parent] -= 1
+        to_add = [r for r in norm_down[candidate] if r in todo and r not in in_current]
+        in_current.discard(candidate)
+        if not to_add:
+            del current[idx]
+            idx = max(idx - 1, 0)
+            continue
+        in_current.update(to_add)
+        current[idx] = to_add[0]
+        if index.norm_deps[candidate] or len(index.down[candidate]) != 1:
+            current.extend(to_add[1:])
+    if todo:
+        raise RevisionError(
+            "dependency resolution failed; some revisions are not reachable from the heads",
+            "check the revisions' down_revision and depends_on",
+        )
+    return output
+
+
+def _ancestor_bits(index: GraphIndex, todo: set[str]) -> dict[str, int]:
+    # Bit `order[r]` set for every ancestor r (itself included); parents come first.
+    order = index.order
+    norm_down = index.norm_down
+    wanted = _reach(norm_down, todo)
+    bits: dict[str, int] = {}
+    for rev in index.topo:
+        if rev in wanted:
+            value = 1 << order[rev]
+            for parent in norm_down[rev]:
+                value |= bits[parent]
+            bits[rev] = value
+    return bits
+
+
 def _first_needing(anc_of: list[set[str]], idx: int, candidate: str) -> int | None:
-    for other, anc in enumerate(anc_of):
-        if other != idx and candidate in anc:
+    # The candidate's own set always holds it; look for the first other set that does.
+    hits = [i for i, anc in enumerate(anc_of) if candidate in anc]
+    for other in hits:
+        if other != idx:
             return other
     return None
+
+
+def _reach(edges: Mapping[str, Sequence[str]], starts: Iterable[str]) -> set[str]:
+    seen = set(starts)
+    stack = list(seen)
+    push = stack.append
+    add = seen.add
+    while stack:
+        for nxt in edges[stack.pop()]:
+            if nxt not in seen:
+                add(nxt)
+                push(nxt)
+    return seen
+
+
+def _ancestor_set(edges: Mapping[str, Sequence[str]], start: str) -> set[str]:
+    # The hot loop of topological_sort: a bare DFS, no order, no overlap check.
+    seen = {start}
+    stack = [start]
+    push = stack.append
+    add = seen.add
+    while stack:
+        for parent in edges[stack.pop()]:
+            if parent not in seen:
+                add(parent)
+                push(parent)
+    return seen
