@@ -177,26 +177,59 @@ def _snapshot(conn: sa.Connection) -> dict[str, Any]:
             "uniques": sorted(u["name"] or "" for u in insp.get_unique_constraints(name)),
             "checks": sorted(c["name"] or "" for c in insp.get_check_constraints(name)),
             "rows": [tuple(r) for r in conn.execute(sa.text(f"SELECT * FROM {name} ORDER BY 1"))],
+            "comment": insp.get_table_comment(name)["text"]
+            if conn.dialect.supports_comments
+            else None,
         }
     return out
 
 
-def _run_tidal(url: str) -> dict[str, Any]:
+def _migrate_constraints(op: Any, dialect: str) -> None:
+    _migrate(op, dialect)
+    op.create_table(
+        "item",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("kid_id", sa.Integer),
+        sa.Column("code", sa.String(10), nullable=True),
+        sa.Column("price", sa.Integer),
+        comment="items",
+    )
+    op.execute("INSERT INTO item (id, kid_id, code, price) VALUES (1, 1, 'a', 5)")
+    if dialect == "sqlite":
+        with op.batch_alter_table("item") as batch_op:
+            batch_op.create_unique_constraint("uq_item_code", ["code"])
+            batch_op.create_check_constraint("ck_item_price", "price > 0")
+            batch_op.create_foreign_key("fk_item_kid", "kid", ["kid_id"], ["id"])
+            batch_op.alter_column("code", nullable=False, existing_type=sa.String(10))
+            batch_op.alter_column("price", server_default="1", existing_type=sa.Integer)
+    else:
+        op.create_unique_constraint("uq_item_code", "item", ["code"])
+        op.create_check_constraint("ck_item_price", "item", "price > 0")
+        op.create_foreign_key("fk_item_kid", "item", "kid", ["kid_id"], ["id"], ondelete="CASCADE")
+        op.alter_column("item", "code", nullable=False, existing_type=sa.String(10))
+        op.alter_column("item", "price", server_default="1", existing_type=sa.Integer)
+        op.create_table_comment("item", "things")
+        op.drop_constraint("uq_item_code", "item", type_="unique")
+    op.create_index("ix_item_price", "item", ["price"], unique=True)
+    op.drop_index("ix_child_qty", table_name="kid")
+
+
+def _run_tidal(url: str, migrate: Callable[[Any, str], None] = _migrate) -> dict[str, Any]:
     engine = sa.create_engine(url)
     with engine.connect() as conn:
         ctx = FakeMigrationContext(conn.dialect, connection=conn)
         with Operations.context(ctx) as op:
-            _migrate(op, conn.dialect.name)
+            migrate(op, conn.dialect.name)
         conn.commit()
         snap = _snapshot(conn)
     engine.dispose()
     return snap
 
 
-def _run_alembic(url: str) -> dict[str, Any]:
+def _run_alembic(url: str, migrate: Callable[[Any, str], None] = _migrate) -> dict[str, Any]:
     engine = sa.create_engine(url)
     with engine.connect() as conn:
-        _migrate(AlembicOperations(MigrationContext.configure(conn)), conn.dialect.name)
+        migrate(AlembicOperations(MigrationContext.configure(conn)), conn.dialect.name)
         conn.commit()
         snap = _snapshot(conn)
     engine.dispose()
@@ -206,7 +239,7 @@ def _run_alembic(url: str) -> dict[str, Any]:
 def _wipe(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        for name in ("kid", "child", "parent"):
+        for name in ("item", "kid", "child", "parent"):
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
     engine.dispose()
 
@@ -215,4 +248,11 @@ def test_same_schema_and_rows_as_alembic(db_url: str) -> None:
     ours = _run_tidal(db_url)
     _wipe(db_url)
     theirs = _run_alembic(db_url)
+    assert ours == theirs
+
+
+def test_same_constraints_and_comments_as_alembic(db_url: str) -> None:
+    ours = _run_tidal(db_url, _migrate_constraints)
+    _wipe(db_url)
+    theirs = _run_alembic(db_url, _migrate_constraints)
     assert ours == theirs
