@@ -177,6 +177,8 @@ def _revision_changes(
         return []
     implied = _others_imply(heads, (rev,), ancestry)
     targets = [d for d in down if d not in implied]
+    # A parent that is an ancestor of another parent (a redundant depends_on) gets no row.
+    targets = [d for d in targets if not any(d in ancestry([o]) for o in targets if o != d)]
     if not targets:
         return [Delete(rev)]
     if len(down) > 1:
