@@ -256,3 +256,32 @@ def test_same_constraints_and_comments_as_alembic(db_url: str) -> None:
     _wipe(db_url)
     theirs = _run_alembic(db_url, _migrate_constraints)
     assert ours == theirs
+
+
+def test_naming_conventions_match_alembic() -> None:
+    metadata = sa.MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+    def fn(op: Any) -> None:
+        op.create_index(None, "t", ["a"])
+        op.create_unique_constraint(None, "t", ["a"])
+        op.create_foreign_key(None, "t", "o", ["oid"], ["id"])
+        op.create_check_constraint("positive", "t", "a > 0")
+        op.create_primary_key(None, "t", ["id"])
+        op.create_unique_constraint(op.f("exact"), "t", ["b"])
+        op.create_table(
+            "z",
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("q", sa.Integer, index=True),
+        )
+
+    for dialect in ("postgresql", "mysql"):
+        ours = statements(render(dialect, fn, target_metadata=metadata))
+        assert ours == statements(alembic_render(dialect, fn, target_metadata=metadata))

@@ -309,6 +309,12 @@ class DefaultImpl:
             return
         if self.as_sql:
             for row in rows:
+                unknown = [k for k in row if k not in table.c]
+                if unknown:
+                    raise OperationError(
+                        f"bulk_insert into {table.name!r}: no column {unknown[0]!r} in the table",
+                        f"the table given has: {', '.join(c.name for c in table.c)}",
+                    )
                 values = {k: literal(v, table.c[k].type) for k, v in row.items()}
                 stmt = table.insert().values(**values)
                 sql = stmt.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
