@@ -47,6 +47,11 @@ def alembic_walk(rmap: RevisionMap, base: str, head: str) -> list[Any]:
     return list(rmap.iterate_revisions(head, base, inclusive=True, assert_relative_length=False))
 
 
+def tidal_walk(graph: RevisionGraph, base: str, head: str) -> list[Revision]:
+    """``RevisionGraph.walk_revisions(base, head)``, listed."""
+    return list(graph.walk_revisions(base, head))
+
+
 def alembic_upgrade(rmap: RevisionMap, dest: str, heads: tuple[str, ...]) -> list[Any]:
     """What ``ScriptDirectory._upgrade_revs`` runs, in running order."""
     return list(reversed(list(rmap.iterate_revisions(dest, heads, implicit_base=True))))
@@ -224,7 +229,7 @@ def test_walk_ranges(revisions: list[Revision], data: st.DataObject) -> None:
         base = data.draw(st.sampled_from(words))
         head = data.draw(st.sampled_from(words))
         a = run_alembic(partial(alembic_walk, rmap, base, head))
-        t = run_tidal(lambda b=base, h=head: list(graph.walk_revisions(b, h)))
+        t = run_tidal(partial(tidal_walk, graph, base, head))
         assert a == t, (base, head)
 
 
