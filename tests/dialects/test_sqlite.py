@@ -83,3 +83,15 @@ def test_seed_status_migration_runs_on_sqlite(sqlite_url: str) -> None:
         assert list(cols) == ["id", "status"] and cols["status"]["nullable"] is False
         rows = conn.execute(sa.text("SELECT id, status FROM tickets ORDER BY id")).all()
         assert [tuple(r) for r in rows] == [(1, "OPEN"), (2, "CLOSED")]
+
+
+def test_add_column_with_expression_default_rebuilds(sqlite_url: str) -> None:
+    with live_operations(sqlite_url) as (op, conn):
+        conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+        conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+        op.add_column(
+            "t", sa.Column("created", sa.DateTime, server_default=sa.text("CURRENT_TIMESTAMP"))
+        )
+        op.add_column("t", sa.Column("n", sa.Integer, server_default=sa.text("0")))
+        assert [c["name"] for c in sa.inspect(conn).get_columns("t")] == ["id", "created", "n"]
+        assert conn.execute(sa.text("SELECT count(*) FROM t")).scalar() == 1

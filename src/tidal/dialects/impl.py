@@ -328,6 +328,10 @@ class DefaultImpl:
 
     # --- batch -------------------------------------------------------------------------
 
+    def add_column_needs_rebuild(self, column: Column[Any]) -> bool:
+        """Return True when ``ADD COLUMN`` cannot add this column in place."""
+        return False
+
     def drop_column_needs_rebuild(
         self, table_name: str, column_name: str, schema: str | None = None
     ) -> bool:

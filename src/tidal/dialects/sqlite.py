@@ -52,6 +52,18 @@ class SQLiteImpl(DefaultImpl):
                 name = str(const.name) if const.name else f"uq_{table_name}_{'_'.join(cols)}"
                 self.create_index(Index(name, *const.columns, unique=True))
 
+    def add_column_needs_rebuild(self, column: Column[Any]) -> bool:
+        """Return True for a primary key or a non-constant default (SQLite refuses both)."""
+        if column.primary_key:
+            return True
+        default = column.server_default
+        arg = getattr(default, "arg", None)
+        if arg is None or isinstance(arg, str):
+            return False
+        text_value = str(getattr(arg, "text", "")).strip()
+        # A quoted string or a number is constant; CURRENT_TIMESTAMP, (expr), func() are not.
+        return not (text_value[:1] in ("'", '"') or text_value.replace(".", "", 1).isdigit())
+
     def drop_column_needs_rebuild(
         self, table_name: str, column_name: str, schema: str | None = None
     ) -> bool:

@@ -119,7 +119,8 @@ class BatchRunner:
             return False
         for op, _ in pending:
             if isinstance(op, AddColumnOp):
-                if op.column.primary_key or op.column.foreign_keys:
+                column = op.column
+                if column.foreign_keys or self.operations.impl.add_column_needs_rebuild(column):
                     return True
             elif not isinstance(op, _PLAIN_KINDS):
                 return True

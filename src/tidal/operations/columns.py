@@ -48,6 +48,18 @@ class AddColumnOp(MigrateOperation):
     def forward(self, operations: OperationsCore) -> None:
         if getattr(self.column, "table", None) is None:
             operations.schema_obj.table(self.table_name, self.column, schema=self.schema)
+        impl = operations.impl
+        if impl.add_column_needs_rebuild(self.column) and not impl.as_sql:
+            from tidal.operations.batch import rebuild_table
+
+            log.info(
+                "%s cannot ADD COLUMN %s.%s in place; recreating the table (batch mode)",
+                impl.dialect.name,
+                self.table_name,
+                self.column.name,
+            )
+            rebuild_table(operations, self.table_name, self.schema, [self])
+            return
         operations.impl.add_column(
             self.table_name, self.column, schema=self.schema, if_not_exists=self.if_not_exists
         )
