@@ -150,3 +150,18 @@ def test_current_without_runtime(cfg: Config, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(importlib, "import_module", no_migrate)
     with pytest.raises(TidalError, match="needs the runtime"):
         command.show(cfg, "current")
+
+
+def test_history_runs_env_with_revision_environment(cfg: Config, tmp_path: Path) -> None:
+    marker = tmp_path / "env-ran.txt"
+    (tmp_path / "mig" / "env.py").write_text(
+        f"import pathlib\npathlib.Path({str(marker)!r}).write_text('yes')\n"
+    )
+    command.history(cfg)
+    assert not marker.exists()
+    ini = tmp_path / "alembic.ini"
+    ini.write_text(ini.read_text() + "revision_environment = true\n")
+    cfg = Config(str(ini), stdout=io.StringIO())
+    command.history(cfg)
+    assert marker.read_text() == "yes"
+    assert out(cfg).startswith("d4, c3 -> m5")

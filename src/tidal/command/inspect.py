@@ -108,6 +108,11 @@ def history(
     script = ScriptDirectory.from_config(config)
     base, head = _split_range(rev_range) if rev_range is not None else (None, None)
     currents: tuple[str, ...] | None = current_heads_of(config) if indicate_current else None
+    if currents is None:
+        # As Alembic: `revision_environment = true` runs env.py for history too.
+        from tidal.command.author import _revision_environment
+
+        _revision_environment(config, script)
     walks: list[tuple[str, str]] = []
     if base == "current":
         _none, currents = _current_relative(config, base, currents)
