@@ -58,6 +58,11 @@ def write_script(versions: Path, rev: Revision, body: str | None = None) -> Path
     return path
 
 
+def _toml(ini: Path) -> str | None:
+    toml = ini.parent / "pyproject.toml"
+    return str(toml) if toml.exists() else None
+
+
 def init_project(root: Path, url: str, template: str = "generic") -> Path:
     """Run ``alembic init -t template`` in ``root``; point it at ``url``; return alembic.ini."""
     from alembic import command as acommand
@@ -67,7 +72,7 @@ def init_project(root: Path, url: str, template: str = "generic") -> Path:
     ini = root / "alembic.ini"
     if template == "pyproject":
         (root / "pyproject.toml").write_text('[project]\nname = "x"\n')
-    cfg = AConfig(str(ini))
+    cfg = AConfig(str(ini), toml_file=_toml(ini))
     with redirect_stdout(io.StringIO()):
         acommand.init(cfg, str(root / "migrations"), template=template)
     text = ini.read_text()
@@ -131,7 +136,7 @@ def tidal_command(ini: Path, name: str, *args: Any, **kw: Any) -> tuple[str, lis
     from tidal.config import Config
 
     out = io.StringIO()
-    cfg = Config(str(ini), stdout=out)
+    cfg = Config(str(ini), stdout=out, toml_file=_toml(ini))
     with step_log() as log:
         getattr(command, name)(cfg, *args, **kw)
     return out.getvalue(), log.lines
@@ -143,7 +148,7 @@ def alembic_command(ini: Path, name: str, *args: Any, **kw: Any) -> tuple[str, l
     from alembic.config import Config as AConfig
 
     out = io.StringIO()
-    cfg = AConfig(str(ini), stdout=out)
+    cfg = AConfig(str(ini), stdout=out, toml_file=_toml(ini))
     with step_log() as log:
         getattr(acommand, name)(cfg, *args, **kw)
     return out.getvalue(), log.lines

@@ -1,0 +1,285 @@
+"""EnvironmentContext: Alembic's own env.py templates, unchanged, run by Tidal."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from tests.runtime.projects import (
+    init_project,
+    make_project,
+    table_names,
+    tidal_command,
+    version_rows,
+    write_script,
+)
+
+from tidal.errors import EnvironmentError_
+from tidal.script.revision import Revision
+
+REVS = [Revision("a1", None), Revision("b2", "a1")]
+
+needs_greenlet = pytest.mark.skipif(
+    importlib.util.find_spec("greenlet") is None, reason="SQLAlchemy asyncio needs greenlet"
+)
+
+
+def _round_trip(ini: Path, url: str) -> None:
+    tidal_command(ini, "upgrade", "head")
+    assert version_rows(url) == ["b2"]
+    assert {"t_a1", "t_b2"} <= set(table_names(url))
+    tidal_command(ini, "downgrade", "-1")
+    assert version_rows(url) == ["a1"]
+    tidal_command(ini, "downgrade", "base")
+    assert version_rows(url) == []
+    assert not {"t_a1", "t_b2"} & set(table_names(url))
+
+
+def test_generic_template(tmp_path: Path, db_url: str) -> None:
+    _round_trip(make_project(tmp_path, db_url, REVS, "generic"), db_url)
+
+
+def test_pyproject_template(tmp_path: Path, sqlite_url: str) -> None:
+    _round_trip(make_project(tmp_path, sqlite_url, REVS, "pyproject"), sqlite_url)
+
+
+@needs_greenlet
+def test_async_template_aiosqlite(tmp_path: Path, sqlite_url: str) -> None:
+    url = sqlite_url.replace("sqlite://", "sqlite+aiosqlite://")
+    ini = make_project(tmp_path, url, REVS, "async")
+    tidal_command(ini, "upgrade", "head")
+    assert version_rows(sqlite_url) == ["b2"]
+    tidal_command(ini, "downgrade", "base")
+    assert version_rows(sqlite_url) == []
+
+
+@pytest.mark.postgresql
+@needs_greenlet
+def test_async_template_psycopg(tmp_path: Path, pg_url: str) -> None:
+    ini = make_project(tmp_path, pg_url, REVS, "async")
+    _round_trip(ini, pg_url)
+
+
+MULTIDB_SCRIPT = """
+def upgrade(engine_name: str) -> None:
+    globals()["upgrade_%s" % engine_name]()
+
+
+def downgrade(engine_name: str) -> None:
+    globals()["downgrade_%s" % engine_name]()
+
+
+def upgrade_engine1() -> None:
+    op.execute("CREATE TABLE one_{rev} (id INTEGER)")
+
+
+def downgrade_engine1() -> None:
+    op.execute("DROP TABLE one_{rev}")
+
+
+def upgrade_engine2() -> None:
+    op.execute("CREATE TABLE two_{rev} (id INTEGER)")
+
+
+def downgrade_engine2() -> None:
+    op.execute("DROP TABLE two_{rev}")
+"""
+
+
+def _multidb(tmp_path: Path, url1: str, url2: str) -> Path:
+    ini = init_project(tmp_path, url1, "multidb")
+    text = ini.read_text()
+    text = re.sub(
+        r"(?m)^\[engine1\]\nsqlalchemy\.url = .*$", f"[engine1]\nsqlalchemy.url = {url1}", text
+    )
+    text = re.sub(
+        r"(?m)^\[engine2\]\nsqlalchemy\.url = .*$", f"[engine2]\nsqlalchemy.url = {url2}", text
+    )
+    ini.write_text(text)
+    versions = tmp_path / "migrations" / "versions"
+    versions.mkdir(exist_ok=True)
+    for rev in REVS:
+        write_script(versions, rev, MULTIDB_SCRIPT.format(rev=rev.revision))
+    return ini
+
+
+def _multidb_round_trip(ini: Path, url1: str, url2: str) -> None:
+    tidal_command(ini, "upgrade", "head")
+    assert version_rows(url1) == ["b2"] and version_rows(url2) == ["b2"]
+    assert "one_b2" in table_names(url1) and "two_b2" in table_names(url2)
+    assert "two_b2" not in table_names(url1)
+    tidal_command(ini, "downgrade", "base")
+    assert version_rows(url1) == [] and version_rows(url2) == []
+
+
+def test_multidb_template_sqlite(tmp_path: Path) -> None:
+    url1, url2 = f"sqlite:///{tmp_path / 'one.db'}", f"sqlite:///{tmp_path / 'two.db'}"
+    _multidb_round_trip(_multidb(tmp_path, url1, url2), url1, url2)
+
+
+@pytest.mark.postgresql
+@pytest.mark.mariadb
+def test_multidb_template_pg_and_mariadb(tmp_path: Path, pg_url: str, mariadb_url: str) -> None:
+    _multidb_round_trip(_multidb(tmp_path, pg_url, mariadb_url), pg_url, mariadb_url)
+
+
+LOOP_ENV = """
+from sqlalchemy import create_engine, pool
+from alembic import context
+
+config = context.config
+
+
+def run_migrations(engine_name):
+    url = config.get_section(engine_name)["sqlalchemy.url"]
+    engine = create_engine(url, poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=None,
+            version_table=f"alembic_version_{engine_name}",
+            upgrade_token=f"{engine_name}_upgrades",
+            downgrade_token=f"{engine_name}_downgrades",
+        )
+        with context.begin_transaction():
+            context.run_migrations(engine_name=engine_name)
+
+
+for name in ["db1", "db2"]:
+    run_migrations(name)
+"""
+
+
+def test_seed_loop_with_per_engine_version_tables(tmp_path: Path, sqlite_url: str) -> None:
+    ini = make_project(tmp_path, sqlite_url, REVS)
+    url2 = f"sqlite:///{tmp_path / 'db2.db'}"
+    ini.write_text(
+        ini.read_text() + f"\n[db1]\nsqlalchemy.url = {sqlite_url}\n"
+        f"\n[db2]\nsqlalchemy.url = {url2}\n"
+    )
+    (tmp_path / "migrations" / "env.py").write_text(LOOP_ENV)
+    for rev in REVS:
+        write_script(
+            tmp_path / "migrations" / "versions",
+            rev,
+            "def upgrade(engine_name):\n"
+            f"    op.execute('CREATE TABLE ' + engine_name + '_{rev.revision} (id INTEGER)')\n\n\n"
+            "def downgrade(engine_name):\n"
+            f"    op.execute('DROP TABLE ' + engine_name + '_{rev.revision}')\n",
+        )
+    tidal_command(ini, "upgrade", "head")
+    assert version_rows(sqlite_url, "alembic_version_db1") == ["b2"]
+    assert version_rows(url2, "alembic_version_db2") == ["b2"]
+    assert "db2_b2" in table_names(url2)
+    assert version_rows(sqlite_url) is None
+
+
+API_ENV = """
+from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+seen = context.config.attributes["seen"]
+seen["offline"] = context.is_offline_mode()
+seen["requires_connection"] = context.requires_connection()
+seen["x"] = context.get_x_argument()
+seen["x_dict"] = context.get_x_argument(as_dictionary=True)
+seen["tag"] = context.get_tag_argument()
+seen["revision"] = context.get_revision_argument()
+seen["head"] = context.get_head_revision()
+seen["heads"] = context.get_head_revisions()
+if context.is_offline_mode():
+    context.configure(url=context.config.get_main_option("sqlalchemy.url"), literal_binds=True,
+                      custom_option=42)
+    seen["start"] = context.get_starting_revision_argument()
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    engine = engine_from_config(context.config.get_section(context.config.config_ini_section),
+                                prefix="sqlalchemy.", poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection, custom_option=42)
+        seen["transactional"] = context.is_transactional_ddl()
+        seen["bind"] = context.get_bind() is connection
+        seen["impl"] = type(context.get_impl()).__name__
+        seen["opts"] = context.get_context().opts["custom_option"]
+        with context.begin_transaction():
+            context.run_migrations()
+"""
+
+
+def test_context_api(tmp_path: Path, sqlite_url: str) -> None:
+    from argparse import Namespace
+
+    from tidal import command
+    from tidal.config import Config
+
+    make_project(tmp_path, sqlite_url, REVS)
+    (tmp_path / "migrations" / "env.py").write_text(API_ENV)
+    seen: dict[str, object] = {}
+    cfg = Config(
+        str(tmp_path / "alembic.ini"),
+        cmd_opts=Namespace(x=["a=1", "flag"]),
+        attributes={"seen": seen},
+    )
+    command.upgrade(cfg, "head", tag="v1")
+    assert seen["offline"] is False and seen["requires_connection"] is True
+    assert seen["x"] == ["a=1", "flag"] and seen["x_dict"] == {"a": "1", "flag": ""}
+    assert seen["tag"] == "v1" and seen["revision"] == "b2"
+    assert seen["head"] == "b2" and seen["heads"] == "b2"
+    assert seen["bind"] is True and seen["opts"] == 42
+    assert seen["transactional"] is True
+    seen.clear()
+    import io
+
+    out = io.StringIO()
+    cfg = Config(str(tmp_path / "alembic.ini"), output_buffer=out, attributes={"seen": seen})
+    command.upgrade(cfg, "a1:b2", sql=True)
+    assert seen["offline"] is True and seen["start"] == "a1"
+    assert "-- Running upgrade a1 -> b2" in out.getvalue()
+
+
+def test_two_threads_do_not_share_context(tmp_path: Path) -> None:
+    urls = [f"sqlite:///{tmp_path / f'db{i}.db'}" for i in range(2)]
+    inis = [make_project(tmp_path / f"p{i}", urls[i], REVS) for i in range(2)]
+    errors: list[BaseException] = []
+
+    def work(i: int) -> None:
+        try:
+            for _ in range(3):
+                tidal_command(inis[i], "upgrade", "head")
+                tidal_command(inis[i], "downgrade", "base")
+            tidal_command(inis[i], "upgrade", "a1")
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert [version_rows(u) for u in urls] == [["a1"], ["a1"]]
+
+
+def test_missing_env_py(tmp_path: Path, sqlite_url: str) -> None:
+    ini = make_project(tmp_path, sqlite_url, REVS)
+    (tmp_path / "migrations" / "env.py").unlink()
+    with pytest.raises(EnvironmentError_, match="env.py"):
+        tidal_command(ini, "upgrade", "head")
+
+
+def test_env_py_that_raises(tmp_path: Path, sqlite_url: str) -> None:
+    ini = make_project(tmp_path, sqlite_url, REVS)
+    (tmp_path / "migrations" / "env.py").write_text("raise ValueError('boom')\n")
+    with pytest.raises(EnvironmentError_, match="ValueError: boom"):
+        tidal_command(ini, "upgrade", "head")
+
+
+def test_context_outside_env_py() -> None:
+    from tidal import context
+
+    with pytest.raises(EnvironmentError_):
+        context.is_offline_mode()
