@@ -17,7 +17,7 @@ step init migrations
 sed -i 's|^sqlalchemy.url = .*|sqlalchemy.url = sqlite:///support_desk.db|' alembic.ini
 cp "$ROOT"/demo/versions/*.py migrations/versions/
 
-step revision -m "reporting views" --head 0003 --branch-label reporting --rev-id r001
+step revision -m "reporting views" --head 0003 --splice --branch-label reporting --rev-id r001
 step revision -m "reporting indexes" --head reporting@head --rev-id r002
 step heads
 step merge heads -m "merge reporting" --rev-id 0006

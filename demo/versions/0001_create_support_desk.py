@@ -32,7 +32,12 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("resolved_at", sa.DateTime(), nullable=True),
     )
-    users = sa.table("users", sa.column("id"), sa.column("email"), sa.column("name"))
+    users = sa.table(
+        "users",
+        sa.column("id", sa.Integer),
+        sa.column("email", sa.String),
+        sa.column("name", sa.String),
+    )
     op.bulk_insert(
         users,
         [
@@ -42,10 +47,10 @@ def upgrade() -> None:
     )
     tickets = sa.table(
         "tickets",
-        sa.column("id"),
-        sa.column("user_id"),
-        sa.column("title"),
-        sa.column("status"),
+        sa.column("id", sa.Integer),
+        sa.column("user_id", sa.Integer),
+        sa.column("title", sa.String),
+        sa.column("status", sa.String),
         sa.column("created_at", sa.DateTime),
         sa.column("resolved_at", sa.DateTime),
     )

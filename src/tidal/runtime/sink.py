@@ -108,7 +108,7 @@ class ScriptSink:
         if self.literal_binds and not isinstance(clause, DDLElement):
             compiled = clause.compile(
                 dialect=self.dialect,
-                compile_kwargs={"literal_binds": True, "include_table": False},
+                compile_kwargs={"literal_binds": True},
             )
         else:
             compiled = clause.compile(dialect=self.dialect)
