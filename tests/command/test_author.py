@@ -184,7 +184,7 @@ def test_edit_uses_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         command.edit(cfg, "head")
 
 
-@pytest.mark.parametrize("template", ["generic", "pyproject"])
+@pytest.mark.parametrize("template", TEMPLATES)
 def test_alembic_reads_a_tidal_project(tmp_path: Path, template: str) -> None:
     cfg = make(tmp_path, template)
     command.revision(cfg, "first", rev_id="a1")

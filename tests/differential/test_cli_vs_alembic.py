@@ -319,3 +319,75 @@ def test_random_histories(revisions: list[Revision], data: st.DataObject) -> Non
                 del os.environ["XDG_CACHE_HOME"]
             else:
                 os.environ["XDG_CACHE_HOME"] = old
+
+
+# -- new revision files -------------------------------------------------------------------
+
+REVISION_STEPS: list[tuple[str, str | None, dict[str, object]]] = [
+    ("aaaa0001", "First: add the users table!", {}),
+    ("bbbb0002", None, {}),
+    ("cccc0003", "side branch", {"head": "aaaa0001", "splice": True, "branch_label": "side"}),
+    ("dddd0004", "depends", {"head": "bbbb0002", "depends_on": ["side", "aaa"]}),
+    ("eeee0005", "one dependency", {"head": "dddd0004", "depends_on": ["ccc"]}),
+    ("ffff0006", "another base", {"head": "base", "branch_label": ["other", "more"]}),
+    ("abab0007", "merge heads", {"head": "heads", "merge": True}),
+    ("acac0008", "a very long message that will certainly be truncated somewhere",
+     {"head": "abab0007"}),
+]
+
+
+def _make_twins(tmp: Path, extra: str) -> tuple[Path, Path]:
+    roots = (tmp / "alembic_made", tmp / "tidal_made")
+    for root in roots:
+        root.mkdir()
+        cfg = alembic_config.Config(str(root / "alembic.ini"), stdout=io.StringIO())
+        alembic_command.init(cfg, str(root / "migrations"))
+        ini = root / "alembic.ini"
+        ini.write_text(ini.read_text().replace("[alembic]\n", f"[alembic]\n{extra}", 1))
+    return roots
+
+
+def _files(root: Path) -> dict[str, str]:
+    versions = root / "migrations" / "versions"
+    found: dict[str, str] = {}
+    for path in sorted(versions.rglob("*.py")):
+        text = re.sub(r"Create Date: .*", "Create Date: <masked>", path.read_text())
+        found[str(path.relative_to(versions))] = text
+    return found
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "",
+        "truncate_slug_length = 12\n",
+        "file_template = %%(year)d_%%(month).2d_%%(day).2d-%%(rev)s_%%(slug)s\n",
+        "file_template = %%(year)d/%%(rev)s_%%(slug)s\nrecursive_version_locations = true\n",
+    ],
+    ids=["default", "truncate", "dated", "subdir"],
+)
+def test_revision_files_match(
+    tmp_path: Path, extra: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tidal import command as tidal_command
+    from tidal.config import Config as TidalConfig
+
+    a_root, t_root = _make_twins(tmp_path, extra)
+    capsys.readouterr()  # drop what `alembic init` printed
+    a_out, t_out = io.StringIO(), io.StringIO()
+    a_cfg = alembic_config.Config(str(a_root / "alembic.ini"), stdout=a_out)
+    t_cfg = TidalConfig(str(t_root / "alembic.ini"), stdout=t_out)
+    for rev, message, kw in REVISION_STEPS:
+        kw = dict(kw)
+        if kw.pop("merge", False):
+            alembic_command.merge(a_cfg, kw["head"], message=message, rev_id=rev)
+            tidal_command.merge(t_cfg, kw["head"], message=message, rev_id=rev)
+            continue
+        alembic_command.revision(a_cfg, message=message, rev_id=rev, **kw)  # type: ignore[arg-type]
+        tidal_command.revision(t_cfg, message=message, rev_id=rev, **kw)  # type: ignore[arg-type]
+    assert _files(t_root) == _files(a_root)
+    # Alembic prints its "Generating ..." lines on sys.stdout, not through Config.
+    alembic_said = capsys.readouterr().out + a_out.getvalue()
+    assert t_out.getvalue().replace(str(t_root), "<root>") == alembic_said.replace(
+        str(a_root), "<root>"
+    )
