@@ -302,3 +302,29 @@ def test_several_dependencies_same_revisions(
         a = run_alembic(partial(alembic_downgrade, rmap, dest, heads))
         t = run_tidal(partial(graph.downgrade_revisions, dest, heads))
         assert _as_set(a) == _as_set(t), ("downgrade", dest, heads)
+
+
+@given(revisions=revision_graphs(max_deps=1, max_size=30), data=st.data())
+def test_offline_range_starts(revisions: list[Revision], data: st.DataObject) -> None:
+    """`upgrade --sql start:end` passes the start as a string, not as version rows."""
+    rmap = alembic_map(revisions)
+    graph = RevisionGraph(revisions)
+    words = destinations(revisions, data)
+    starts = identifiers(revisions, data)
+    for _ in range(8):
+        start = data.draw(st.sampled_from(starts))
+        dest = data.draw(st.sampled_from(words))
+        a = run_alembic(partial(alembic_upgrade_from, rmap, dest, start))
+        t = run_tidal(partial(graph.upgrade_revisions, dest, start))
+        assert a == t, ("upgrade", start, dest)
+        a = run_alembic(partial(alembic_downgrade_from, rmap, dest, start))
+        t = run_tidal(partial(graph.downgrade_revisions, dest, start))
+        assert a == t, ("downgrade", start, dest)
+
+
+def alembic_upgrade_from(rmap: RevisionMap, dest: str, start: str) -> list[Any]:
+    return list(reversed(list(rmap.iterate_revisions(dest, start, implicit_base=True))))
+
+
+def alembic_downgrade_from(rmap: RevisionMap, dest: str, start: str) -> list[Any]:
+    return list(rmap.iterate_revisions(start, dest, select_for_downgrade=True))

@@ -245,17 +245,29 @@ class RevisionGraph:
         """Yield revisions from ``head`` down to ``base`` (``ScriptDirectory.walk_revisions``)."""
         return self.iterate_revisions(head, base, inclusive=True, assert_relative_length=False)
 
-    def upgrade_revisions(self, destination: str, current_heads: Sequence[str]) -> list[Revision]:
-        """Return the scripts ``upgrade <destination>`` runs from ``current_heads``, in order."""
-        revs = list(self.iterate_revisions(destination, tuple(current_heads), implicit_base=True))
+    def upgrade_revisions(self, destination: str, current_heads: IdentArg) -> list[Revision]:
+        """Return the scripts ``upgrade <destination>`` runs from ``current_heads``, in order.
+
+        Args:
+            destination: Any upgrade identifier (``heads``, ``+2``, ``label@+1``, ...).
+            current_heads: The version table's rows as a tuple; or, for an offline
+                ``start:end`` range, the ``start`` string exactly as given (Alembic
+                treats a ``label@rev`` start specially).
+        """
+        lower = tuple(current_heads) if isinstance(current_heads, list) else current_heads
+        revs = list(self.iterate_revisions(destination, lower, implicit_base=True))
         revs.reverse()
         return revs
 
-    def downgrade_revisions(self, destination: str, current_heads: Sequence[str]) -> list[Revision]:
-        """Return the scripts ``downgrade <destination>`` runs from ``current_heads``, in order."""
-        return list(
-            self.iterate_revisions(tuple(current_heads), destination, select_for_downgrade=True)
-        )
+    def downgrade_revisions(self, destination: str, current_heads: IdentArg) -> list[Revision]:
+        """Return the scripts ``downgrade <destination>`` runs from ``current_heads``, in order.
+
+        Args:
+            destination: Any downgrade identifier (``base``, ``-1``, ``label@-1``, ...).
+            current_heads: The version table's rows, or an offline range's start.
+        """
+        upper = tuple(current_heads) if isinstance(current_heads, list) else current_heads
+        return list(self.iterate_revisions(upper, destination, select_for_downgrade=True))
 
 
 def _parents(rev: Revision) -> tuple[str, ...]:
