@@ -24,8 +24,7 @@ def recorder(tmp_path: Path) -> tuple[Path, Path]:
     record = tmp_path / "argv.txt"
     program = tmp_path / "rec.py"
     program.write_text(
-        "import sys, pathlib\n"
-        f"pathlib.Path({str(record)!r}).write_text('\\n'.join(sys.argv[1:]))\n"
+        f"import sys, pathlib\npathlib.Path({str(record)!r}).write_text('\\n'.join(sys.argv[1:]))\n"
     )
     return program, record
 
@@ -50,8 +49,12 @@ def test_exec_with_token(tmp_path: Path, target: Path) -> None:
     program, record = recorder(tmp_path)
     run_hook(
         str(target),
-        {"_hook_name": "r", "type": "exec", "executable": sys.executable,
-         "options": f"{program} --flag REVISION_SCRIPT_FILENAME"},
+        {
+            "_hook_name": "r",
+            "type": "exec",
+            "executable": sys.executable,
+            "options": f"{program} --flag REVISION_SCRIPT_FILENAME",
+        },
     )
     assert record.read_text().splitlines() == ["--flag", str(target)]
 
@@ -70,8 +73,12 @@ def test_exec_without_token_passes_the_file_first(tmp_path: Path, target: Path) 
 def test_module_runner(tmp_path: Path, target: Path) -> None:
     run_hook(
         str(target),
-        {"_hook_name": "c", "type": "module", "module": "py_compile",
-         "options": "REVISION_SCRIPT_FILENAME"},
+        {
+            "_hook_name": "c",
+            "type": "module",
+            "module": "py_compile",
+            "options": "REVISION_SCRIPT_FILENAME",
+        },
     )
 
 
@@ -93,8 +100,12 @@ def test_failing_hook_raises(target: Path) -> None:
     with pytest.raises(HookError, match="failed with exit code 3") as info:
         run_hook(
             str(target),
-            {"_hook_name": "bad", "type": "exec", "executable": sys.executable,
-             "options": "-c 'import sys; sys.exit(3)' REVISION_SCRIPT_FILENAME"},
+            {
+                "_hook_name": "bad",
+                "type": "exec",
+                "executable": sys.executable,
+                "options": "-c 'import sys; sys.exit(3)' REVISION_SCRIPT_FILENAME",
+            },
         )
     assert info.value.exit_code == 11
 
@@ -118,8 +129,11 @@ def test_executable_without_type_runs_as_exec(tmp_path: Path, target: Path) -> N
     program, record = recorder(tmp_path)
     run_hook(
         str(target),
-        {"_hook_name": "v", "executable": sys.executable,
-         "options": f"{program} REVISION_SCRIPT_FILENAME"},
+        {
+            "_hook_name": "v",
+            "executable": sys.executable,
+            "options": f"{program} REVISION_SCRIPT_FILENAME",
+        },
     )
     assert record.read_text() == str(target)
 

@@ -59,8 +59,11 @@ def test_rev_id_is_twelve_hex() -> None:
     ("message", "length", "slug"),
     [
         ("Add users", 40, "add_users"),
-        ("This is a very long message, with punctuation! and ÜNICODE chars", 40,
-         "this_is_a_very_long_message_with_"),
+        (
+            "This is a very long message, with punctuation! and ÜNICODE chars",
+            40,
+            "this_is_a_very_long_message_with_",
+        ),
         ("with date template here", 10, "with_date_"),
         (None, 40, ""),
         ("", 40, ""),
@@ -79,10 +82,14 @@ def test_slugify(message: str | None, length: int, slug: str) -> None:
         (None, "ab12_add_users.py"),
         ("%(rev)s", "ab12.py"),
         ("%(slug)s-%(rev)s", "add_users-ab12.py"),
-        ("%(year)d_%(month).2d_%(day).2d_%(hour).2d%(minute).2d-%(rev)s_%(slug)s",
-         "2024_03_05_0708-ab12_add_users.py"),
-        ("%(year)d/%(month).2d/%(day).2d_%(hour).2d%(minute).2d_%(second).2d_%(rev)s_%(slug)s",
-         "2024/03/05_0708_09_ab12_add_users.py"),
+        (
+            "%(year)d_%(month).2d_%(day).2d_%(hour).2d%(minute).2d-%(rev)s_%(slug)s",
+            "2024_03_05_0708-ab12_add_users.py",
+        ),
+        (
+            "%(year)d/%(month).2d/%(day).2d_%(hour).2d%(minute).2d_%(second).2d_%(rev)s_%(slug)s",
+            "2024/03/05_0708_09_ab12_add_users.py",
+        ),
         ("%(epoch)s_%(rev)s", f"{int(WHEN.timestamp())}_ab12.py"),
     ],
 )
@@ -248,8 +255,11 @@ def test_version_path_rules(tmp_path: Path) -> None:
 
 
 def test_output_encoding(tmp_path: Path) -> None:
-    cfg = make_project(tmp_path, "output_encoding = latin-1\n", template="# ${message}\n"
-                       "revision = ${repr(up_revision)}\ndown_revision = None\n")
+    cfg = make_project(
+        tmp_path,
+        "output_encoding = latin-1\n",
+        template="# ${message}\nrevision = ${repr(up_revision)}\ndown_revision = None\n",
+    )
     path = Path(gen(cfg, "a1", "café"))
     assert path.read_bytes().startswith("# café".encode("latin-1"))
 
@@ -258,8 +268,7 @@ def test_post_write_hook_runs_on_the_new_file(tmp_path: Path) -> None:
     marker = tmp_path / "hooked.txt"
     script = tmp_path / "hook.py"
     script.write_text(
-        "import sys, pathlib\n"
-        f"pathlib.Path({str(marker)!r}).write_text(sys.argv[1])\n"
+        f"import sys, pathlib\npathlib.Path({str(marker)!r}).write_text(sys.argv[1])\n"
     )
     import sys
 
