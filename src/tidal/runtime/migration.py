@@ -352,8 +352,12 @@ class MigrationContext:
             return
         database = self.connection.engine.url.database
         name = lock_name(database, self.version_table_schema, self.version_table)
-        timeout = float(self.opts.get("lock_timeout") or DEFAULT_LOCK_TIMEOUT)
-        self._lock = RunLock(self.connection, name, timeout)
+        timeout = self.opts.get("lock_timeout")
+        getter = getattr(self.config, "get_main_option", None)
+        if timeout is None and getter is not None:
+            timeout = getter("tidal_lock_timeout")
+        timeout = float(timeout) if timeout not in (None, "") else DEFAULT_LOCK_TIMEOUT
+        self._lock = RunLock(self.connection, name, float(timeout))
         self._lock.acquire()
 
     def release_lock(self) -> None:
