@@ -165,3 +165,15 @@ def test_sql_output_has_no_history_or_lock(project: tuple[Path, str]) -> None:
     out = io.StringIO()
     migrate.upgrade(Config(str(ini), output_buffer=out), "heads", sql=True)
     assert "tidal_history" not in out.getvalue() and "LOCK" not in out.getvalue().upper()
+
+
+def test_upgrade_warns_about_changed_scripts(
+    project: tuple[Path, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    ini, _ = project
+    tidal_command(ini, "upgrade", "b2")
+    script = next((ini.parent / "migrations" / "versions").glob("a1_*.py"))
+    script.write_text(script.read_text() + "\n# edited\n")
+    with caplog.at_level("WARNING", logger="alembic.runtime.verify"):
+        tidal_command(ini, "upgrade", "c3")
+    assert any("a1" in r.getMessage() and "changed" in r.getMessage() for r in caplog.records)

@@ -84,7 +84,7 @@ def test_bounded_wait_names_the_holder(
     )
     engine, holder = _hold_lock(url)
     try:
-        with caplog.at_level("WARNING", logger="tidal.runtime.lock"):
+        with caplog.at_level("WARNING", logger="alembic.runtime.lock"):
             with pytest.raises(LockTimeoutError, match="held by"):
                 tidal_command(ini, "upgrade", "head")
         assert any("Waiting for the run lock" in r.getMessage() for r in caplog.records)

@@ -15,15 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 from tidal.errors import StepFailedError, TidalError
 from tidal.runtime import plan
-from tidal.runtime.history import HistoryTable, history_table_name, utcnow
-from tidal.runtime.steps import RunStep
+from tidal.runtime.history import HistoryTable, checksum, history_table_name, utcnow
+from tidal.runtime.steps import RunStep, StepSource
 
 if TYPE_CHECKING:
     from tidal.runtime.migration import MigrationContext
 
-__all__ = ["history_for", "run_steps"]
+__all__ = ["history_for", "run_steps", "warn_changed_scripts"]
 
 log = logging.getLogger("alembic.runtime.migration")
+verify_log = logging.getLogger("alembic.runtime.verify")
 
 
 def history_for(context: MigrationContext) -> HistoryTable | None:
@@ -34,6 +35,31 @@ def history_for(context: MigrationContext) -> HistoryTable | None:
     if name is None:
         return None
     return HistoryTable(context.connection, name, context.version_table_schema)
+
+
+def warn_changed_scripts(
+    context: MigrationContext, history: HistoryTable, heads: tuple[str, ...]
+) -> list[str]:
+    """Log a warning for each applied script whose file changed since it ran; return them."""
+    if context.script is None or not heads or not history.exists():
+        return []
+    source = StepSource(context.script)
+    known = [h for h in heads if h in source.graph]
+    applied = source.ancestry(known) if known else set()
+    recorded = {
+        str(r["revision"]): r["checksum"]
+        for r in history.rows(context.version_table)
+        if r["direction"] == "upgrade" and r["revision"]
+    }
+    changed = []
+    for rev in sorted(applied & recorded.keys()):
+        path = getattr(source.graph.get_revision(rev), "path", None)
+        if recorded[rev] and checksum(path) != recorded[rev]:
+            changed.append(rev)
+            verify_log.warning(
+                "Script %s (%s) changed since it was applied; run `tidal verify`", rev, path
+            )
+    return changed
 
 
 def _step_label(step: RunStep) -> str:
@@ -93,6 +119,7 @@ def run_steps(context: MigrationContext, heads: tuple[str, ...], kw: dict[str, A
     context._prepare_version_table(heads)
     history = None if context.opts.get("dont_mutate") else history_for(context)
     if history is not None and steps:
+        warn_changed_scripts(context, history, heads)
         history.create()
     for step in steps:
         with context.begin_transaction(_per_migration=True):

@@ -18,7 +18,9 @@ from tidal.errors import LockTimeoutError
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "RunLock", "lock_name"]
 
-log = logging.getLogger("tidal.runtime.lock")
+# Under "alembic." so that alembic.ini's usual [logger_alembic] shows it (fileConfig
+# disables other loggers that already exist when env.py runs).
+log = logging.getLogger("alembic.runtime.lock")
 
 #: Seconds a run waits for another run's lock before giving up.
 DEFAULT_LOCK_TIMEOUT = 600.0
