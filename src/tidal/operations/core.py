@@ -166,12 +166,17 @@ class OperationsCore:
 
     def run_async(self, async_function: Callable[..., Any], *args: Any, **kw_args: Any) -> Any:
         """Call ``async_function(async_connection, *args, **kw)`` on the run's connection."""
+        bind = self.migration_context.bind
+        if bind is None or not getattr(bind.dialect, "is_async", False):
+            raise OperationError(
+                "run_async() needs an async connection",
+                "configure env.py with an async engine (async_engine_from_config) and run_sync",
+            )
         try:
             from sqlalchemy.ext.asyncio import AsyncConnection
             from sqlalchemy.util import await_only
 
-            bind = self.migration_context.bind
-            async_conn = AsyncConnection._retrieve_proxy_for_target(bind) if bind else None
+            async_conn = AsyncConnection._retrieve_proxy_for_target(bind)
         except ImportError as exc:
             raise OperationError(
                 f"run_async() cannot work here: {exc}", "pip install 'sqlalchemy[asyncio]'"
