@@ -328,3 +328,25 @@ def alembic_upgrade_from(rmap: RevisionMap, dest: str, start: str) -> list[Any]:
 
 def alembic_downgrade_from(rmap: RevisionMap, dest: str, start: str) -> list[Any]:
     return list(rmap.iterate_revisions(start, dest, select_for_downgrade=True))
+
+
+SHORT_IDS = [
+    Revision("a"),
+    Revision("b", "a", ("lb",)),
+    Revision("abc", "b"),
+    Revision("abcd", "abc"),
+    Revision("abcde", "abcd", ("abcdlabel",)),
+    Revision("c", "a"),
+]
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdl", "lb", "lb@head", "b@a", "c@b", "l"],
+)
+def test_short_ids_and_label_prefixes(word: str) -> None:
+    """Prefixes match only names longer than three characters, labels included."""
+    rmap = alembic_map(SHORT_IDS)
+    graph = RevisionGraph(SHORT_IDS)
+    a, t = both(rmap, graph, "get_revisions", word)
+    assert _base_to_none(a) == t
