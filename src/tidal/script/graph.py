@@ -203,9 +203,12 @@ class RevisionGraph:
         """Return the ``targets`` on a line of descent shared with ``check_against``."""
         return tg.filter_for_lineage(self.index, targets, check_against, include_dependencies)
 
-    def shares_lineage(self, target: str, against: Sequence[str]) -> bool:
-        """Whether ``target`` is an ancestor or descendant of any of ``against``."""
-        return tg.shares_lineage(self.index, target, against)
+    def shares_lineage(
+        self, target: str, against: str | Sequence[str], include_dependencies: bool = False
+    ) -> bool:
+        """Whether ``target`` is an ancestor or descendant of (any of) ``against``."""
+        tests = (against,) if isinstance(against, str) else against
+        return tg.shares_lineage(self.index, target, tests, include_dependencies)
 
     def _rev_or_none(self, node: Node) -> Revision | None:
         return self._revisions[node] if isinstance(node, str) else None
