@@ -350,3 +350,111 @@ def test_short_ids_and_label_prefixes(word: str) -> None:
     graph = RevisionGraph(SHORT_IDS)
     a, t = both(rmap, graph, "get_revisions", word)
     assert _base_to_none(a) == t
+
+
+def _alembic_outcome(revisions: Sequence[Revision]) -> str:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            alembic_map(revisions)
+        except Exception as exc:
+            return f"fails: {type(exc).__name__}"
+    return "warns" if caught else "ok"
+
+
+INVALID: list[tuple[str, list[Revision], str, str, str]] = [
+    # (case, revisions, Alembic's outcome, our message, our hint)
+    (
+        "duplicate id",
+        [Revision("a1"), Revision("a1")],
+        "warns",  # Alembic keeps the later script; we refuse (see graph.py)
+        "revision a1 is defined twice: <in memory>, <in memory>",
+        "give one of the scripts a new revision id (and fix its children's down_revision)",
+    ),
+    (
+        "missing down_revision",
+        [Revision("a1"), Revision("b2", "zz")],
+        "fails: KeyError",
+        "revision b2 refers to 'zz', which no script defines",
+        "restore the missing script or correct down_revision/depends_on",
+    ),
+    (
+        "missing depends_on",
+        [Revision("a1"), Revision("b2", "a1", depends_on="zz")],
+        "fails: KeyError",
+        "revision b2 refers to 'zz', which no script defines",
+        "restore the missing script or correct down_revision/depends_on",
+    ),
+    (
+        "cycle",
+        [Revision("a1"), Revision("b2", "a1"), Revision("c3", "d4"), Revision("d4", "c3")],
+        "fails: CycleDetected",
+        "revision cycle: c3 -> d4 -> c3",
+        "edit down_revision in one of these scripts so the history has no loop",
+    ),
+    (
+        "self loop",
+        [Revision("a1", "a1")],
+        "fails: LoopDetected",
+        "revision cycle: a1 -> a1",
+        "edit down_revision in one of these scripts so the history has no loop",
+    ),
+    (
+        "dependency cycle",
+        [
+            Revision("a1"),
+            Revision("b2", "a1", depends_on="c3"),
+            Revision("c3", "a1", depends_on="b2"),
+        ],
+        "fails: DependencyCycleDetected",
+        "revision cycle: b2 -> c3 -> b2",
+        "edit down_revision in one of these scripts so the history has no loop",
+    ),
+    (
+        "duplicate branch label",
+        [Revision("a1", branch_labels=("x",)), Revision("b2", "a1", branch_labels=("x",))],
+        "fails: RevisionError",
+        "branch label 'x' is used by more than one revision: a1, b2",
+        "branch labels must be unique; rename one of them",
+    ),
+    (
+        "reserved character",
+        [Revision("a:1")],
+        "fails: RevisionError",
+        "revision id 'a:1' contains one of the reserved characters @ - + :",
+        "use letters, digits and underscores only in revision ids",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("revisions", "alembic", "message", "hint"),
+    [case[1:] for case in INVALID],
+    ids=[case[0] for case in INVALID],
+)
+def test_validation_errors_against_alembic(
+    revisions: list[Revision], alembic: str, message: str, hint: str
+) -> None:
+    assert _alembic_outcome(revisions) == alembic
+    with pytest.raises(TidalError) as info:
+        RevisionGraph(revisions)
+    assert info.value.message == message
+    assert info.value.hint == hint
+    assert info.value.exit_code == 4
+
+
+def test_a_cycle_alembic_misses_is_still_refused() -> None:
+    # b2 -> c3 -> b2 hangs between a base and a head, which Alembic's check accepts.
+    revisions = [
+        Revision("a1"),
+        Revision("b2", ("a1", "c3")),
+        Revision("c3", "b2"),
+        Revision("d4", "c3"),
+    ]
+    assert _alembic_outcome(revisions) == "ok"
+    with pytest.raises(TidalError) as info:
+        RevisionGraph(revisions)
+    assert info.value.message in (
+        "revision cycle: b2 -> c3 -> b2",
+        "revision cycle: c3 -> b2 -> c3",
+    )

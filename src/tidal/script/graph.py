@@ -379,7 +379,9 @@ def _find_cycle(stuck: set[str], all_down: dict[str, tuple[str, ...]]) -> list[s
         path.append(node)
         node = next(p for p in all_down[node] if p in stuck)
     cycle = path[at[node] :]
-    cycle.reverse()
+    cycle.reverse()  # parent before child, the order upgrades would run
+    first = cycle.index(min(cycle))
+    cycle = cycle[first:] + cycle[:first]
     return [*cycle, cycle[0]]
 
 
