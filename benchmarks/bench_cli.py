@@ -1,39 +1,67 @@
 """Group a: heads / history / branches / current on generated histories, Tidal vs Alembic.
 
-Usage: python -m benchmarks.bench_cli [--sizes 1000 5000] [--repeat 5] [--markdown FILE]
+``current`` runs against a SQLite database stamped at head (``alembic stamp head``), so
+it pays for env.py and SQLAlchemy as well as for reading the scripts.
+
+Usage: python -m benchmarks.bench_cli [--sizes 1000 5000] [--repeat 5]
+       [--commands heads history branches current] [--markdown FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.harness import Timing, paired, tool
+from benchmarks.harness import Timing, clean_environ, paired, tool
 from benchmarks.workloads.gen_history import generate
 
-COMMANDS = ("heads", "history", "branches")
+COMMANDS = ("heads", "history", "branches", "current")
 
-STAT_ALL = (
-    "import os,sys\n"
-    "d=sys.argv[1]\n"
-    "[os.stat(os.path.join(d,f)) for f in os.listdir(d)]\n"
-)
+STAT_ALL = "import os,sys\nd=sys.argv[1]\n[os.stat(os.path.join(d,f)) for f in os.listdir(d)]\n"
 
 
-def bench_size(n: int, repeat: int) -> list[tuple[str, str, Timing, Timing, Timing | None]]:
+def _stamp_head(project: Path) -> None:
+    """Create the project's SQLite database with its version row at head."""
+    subprocess.run(
+        [tool("alembic"), "stamp", "head"],
+        cwd=project,
+        env=clean_environ(),
+        check=True,
+        capture_output=True,
+    )
+
+
+def _current(
+    project: Path, repeat: int, warm_env: dict[str, str], baseline: Timing
+) -> tuple[str, str, Timing, Timing, Timing | None]:
+    """Time ``current`` (warm cache); Alembic imports every script, so it runs twice only."""
+    tidal = paired({"tidal": [tool("tidal"), "current"]}, project, repeat, env={"tidal": warm_env})
+    alembic = paired({"alembic": [tool("alembic"), "current"]}, project, 2, warmup=False)
+    return ("current", "warm", alembic["alembic"], tidal["tidal"], baseline)
+
+
+def bench_size(
+    n: int, repeat: int, commands: tuple[str, ...] = COMMANDS
+) -> list[tuple[str, str, Timing, Timing, Timing | None]]:
     """Return rows (command, cache, alembic, tidal, baseline) for one history size."""
     rows: list[tuple[str, str, Timing, Timing, Timing | None]] = []
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "project"
         generate(project, n)
+        if "current" in commands:
+            _stamp_head(project)
         cache = Path(tmp) / "cache"
         versions = str(project / "migrations" / "versions")
         baseline = paired({"stat": [sys.executable, "-c", STAT_ALL, versions]}, project, repeat)
         warm_env = {"XDG_CACHE_HOME": str(cache)}
-        for command in COMMANDS:
+        for command in commands:
+            if command == "current":
+                rows.append(_current(project, repeat, warm_env, baseline["stat"]))
+                continue
             argv_a = [tool("alembic"), command]
             argv_t = [tool("tidal"), command]
             paired({"t": argv_t}, project, 1, env={"t": warm_env})  # fill the cache
@@ -61,6 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--commands", nargs="+", choices=COMMANDS, default=list(COMMANDS))
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
     lines = [
@@ -68,7 +97,7 @@ def main() -> None:
         "|---:|---|---|---:|---:|---:|---:|",
     ]
     for n in args.sizes:
-        for command, cache, a, t, base in bench_size(n, args.repeat):
+        for command, cache, a, t, base in bench_size(n, args.repeat, tuple(args.commands)):
             vs_base = f"{t.best / base.best:.1f}x" if base else "-"
             lines.append(
                 f"| {n} | {command} | {cache} | {a.best:.3f} | {t.best:.3f} | "

@@ -41,7 +41,7 @@ def run_once(
     """Run a command once and return its wall time; fail loudly if it fails."""
     if before is not None:
         before()
-    full_env = {**os.environ, **(env or {})}
+    full_env = clean_environ(env)
     start = time.perf_counter()
     proc = subprocess.run(argv, cwd=cwd, env=full_env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
@@ -50,15 +50,34 @@ def run_once(
     return elapsed
 
 
+def clean_environ(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Return the environment for a timed run: ours, plus ``extra``, as a user's shell has it.
+
+    ``PYTHONDONTWRITEBYTECODE`` is dropped: with it, Tidal's modules (an editable install)
+    would be compiled from source on every run while Alembic's installed ``.pyc`` files load,
+    which measures the compiler rather than either tool.
+    """
+    full = {**os.environ, **(extra or {})}
+    full.pop("PYTHONDONTWRITEBYTECODE", None)
+    return full
+
+
 def paired(
     commands: Mapping[str, Sequence[str]],
     cwd: Path,
     repeat: int = 5,
     env: Mapping[str, Mapping[str, str]] | None = None,
     before: Mapping[str, Callable[[], None]] | None = None,
+    warmup: bool = True,
 ) -> dict[str, Timing]:
-    """Time each labelled command ``repeat`` times, alternating between them."""
+    """Time each labelled command ``repeat`` times, alternating between them.
+
+    With ``warmup``, each command first runs once untimed (it writes its bytecode, the
+    OS caches its files).
+    """
     runs: dict[str, list[float]] = {label: [] for label in commands}
+    for label, argv in commands.items() if warmup else ():
+        run_once(argv, cwd, (env or {}).get(label), (before or {}).get(label))
     for _ in range(repeat):
         for label, argv in commands.items():
             runs[label].append(

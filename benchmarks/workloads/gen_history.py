@@ -50,7 +50,7 @@ formatter = generic
 format = %(levelname)-5.5s [%(name)s] %(message)s
 """
 
-ENV = '''from logging.config import fileConfig
+ENV = """from logging.config import fileConfig
 
 from sqlalchemy import engine_from_config, pool
 
@@ -89,7 +89,7 @@ if context.is_offline_mode():
     run_migrations_offline()
 else:
     run_migrations_online()
-'''
+"""
 
 MAKO = '''"""${message}
 
