@@ -10,7 +10,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-#: command name -> module under tidal.command that defines it.
+#: command name -> module under tidal.command that defines it. A module must not share a
+#: command's name: importing ``tidal.command.<x>`` sets the package attribute ``x`` to the
+#: module, which then hides the function from ``__getattr__``.
 COMMANDS: dict[str, str] = {
     "init": "author",
     "list_templates": "author",
@@ -27,6 +29,12 @@ COMMANDS: dict[str, str] = {
     "current": "migrate",
     "ensure_version": "migrate",
     "check": "check",
+    # Tidal only
+    "current_heads": "migrate",
+    "applied_history": "migrate",
+    "verify": "migrate",
+    "status": "reports",
+    "applied": "reports",
 }
 
 __all__ = sorted(COMMANDS)
