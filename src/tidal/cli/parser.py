@@ -209,8 +209,32 @@ ALEMBIC_COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("check", "Fail if autogenerate finds operations to add (models vs database)."),
 )
 
-#: Commands only Tidal has; later issues add status, verify and deploy here.
-TIDAL_COMMANDS: tuple[CommandSpec, ...] = ()
+_FORMAT_ARG = _value(
+    ("--format",),
+    "format",
+    "Output format: text (for people) or json (one JSON value, for scripts).",
+    choices=("text", "json"),
+    default="text",
+)
+
+#: Commands only Tidal has (issue 7 adds deploy here).
+TIDAL_COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        "status",
+        "Show every revision, applied or pending, the current heads and what upgrade would run.",
+        (_FORMAT_ARG,),
+    ),
+    # `history --applied` would change Alembic's pinned history grammar: its own command.
+    CommandSpec(
+        "applied",
+        "Show the applied-history table: each step run on this database, when and by whom.",
+        (_FORMAT_ARG,),
+    ),
+    CommandSpec(
+        "verify",
+        "Fail if an applied script changed since it ran, or the database names an unknown one.",
+    ),
+)
 
 COMMANDS: tuple[CommandSpec, ...] = tuple(
     sorted(ALEMBIC_COMMANDS + TIDAL_COMMANDS, key=lambda spec: spec.name)
