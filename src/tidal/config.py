@@ -24,18 +24,22 @@ import configparser
 import os
 import re
 import sys
-import warnings
-from argparse import Namespace
 from collections.abc import Mapping
 from functools import cached_property
-from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tidal.configuration.discovery import ConfigFiles, find_config_files
-from tidal.configuration.paths import Kind, separator_char, split_paths
-from tidal.configuration.pyproject import expand_toml, load_tool_tables
 from tidal.configuration.values import EnvInterpolation, mask_url, mask_urls
 from tidal.errors import ConfigError, MissingSectionError
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+    from pathlib import Path
+
+    from tidal.configuration.paths import Kind
+
+# Kept off the import path of every command (each costs milliseconds at start-up):
+# pathlib, tomllib (only when a pyproject.toml exists) and the path-list helpers.
 
 __all__ = [
     "SOURCE_KEYS",
@@ -77,6 +81,23 @@ _NOT_A_MAIN = re.compile(
 )
 
 
+def _parent(path: str) -> str:
+    """Return ``str(Path(path).absolute().parent)`` without importing :mod:`pathlib`.
+
+    Example:
+        >>> _parent("/etc/./alembic.ini"), _parent("/a.ini"), _parent("/x//y/../z.ini")
+        ('/etc', '/', '/x/y/..')
+    """
+    if os.name != "posix":  # pragma: no cover - pathlib knows drives and UNC names
+        from pathlib import Path
+
+        return str(Path(path).absolute().parent)
+    absolute = path if path.startswith("/") else f"{os.getcwd()}/{path}"
+    root = "//" if absolute.startswith("//") and not absolute.startswith("///") else "/"
+    parts = [part for part in absolute.split("/") if part and part != "."]
+    return root + "/".join(parts[:-1])
+
+
 class Config:
     """Represent one Tidal (or Alembic) configuration.
 
@@ -115,17 +136,21 @@ class Config:
 
     @property
     def _config_file_path(self) -> Path | None:
+        from pathlib import Path
+
         return Path(self.config_file_name) if self.config_file_name else None
 
     @property
     def _toml_file_path(self) -> Path | None:
+        from pathlib import Path
+
         return Path(self.toml_file_name) if self.toml_file_name else None
 
     @cached_property
     def file_config(self) -> configparser.ConfigParser:
         """The ini file, parsed; ``here`` and ``config_args`` are its defaults."""
-        path = self._config_file_path
-        here = str(path.absolute().parent) if path is not None else "."
+        path = os.fspath(self.config_file_name) if self.config_file_name else None
+        here = _parent(path) if path is not None else "."
         self.config_args = {"here": here, **self.config_args}
         parser = configparser.ConfigParser(
             defaults={k: str(v) for k, v in self.config_args.items()},
@@ -148,6 +173,10 @@ class Config:
     @cached_property
     def toml_alembic_config(self) -> dict[str, Any]:
         """``[tool.alembic]`` updated with ``[tool.tidal]``, as written (not expanded)."""
+        if not self.toml_file_name or not os.path.isfile(self.toml_file_name):
+            return {}  # what load_tool_tables gives, without importing tomllib
+        from tidal.configuration.pyproject import load_tool_tables
+
         return load_tool_tables(self._toml_file_path)
 
     @property
@@ -162,8 +191,7 @@ class Config:
             MissingSectionError: The file exists and lacks ``config_ini_section``; the
                 error lists the sections that do exist.
         """
-        path = self._config_file_path
-        if path is None or not path.is_file():
+        if not self.config_file_name or not os.path.isfile(self.config_file_name):
             return
         if not self.file_config.has_section(self.config_ini_section):
             candidates = [s for s in self.file_config.sections() if not _NOT_A_MAIN.match(s)]
@@ -187,7 +215,7 @@ class Config:
 
     def get_template_directory(self) -> str:
         """Return the folder of Tidal's ``init`` templates."""
-        return str(Path(__file__).parent / "templates")
+        return os.path.join(os.path.dirname(__file__), "templates")
 
     # -- ini options -----------------------------------------------------------------
 
@@ -275,8 +303,10 @@ class Config:
         table = self.toml_alembic_config
         if name not in table:
             return default
-        path = self._toml_file_path
-        here = str(path.absolute().parent) if path is not None else "."
+        from tidal.configuration.pyproject import expand_toml
+
+        path = os.fspath(self.toml_file_name) if self.toml_file_name else None
+        here = _parent(path) if path is not None else "."
         return expand_toml(table[name], here, key=name)
 
     def get_alembic_boolean_option(self, name: str) -> bool:
@@ -342,6 +372,10 @@ class Config:
             return [str(item) for item in toml] if isinstance(toml, list) else [str(toml)]
         if not value:
             return None
+        import warnings
+
+        from tidal.configuration.paths import separator_char, split_paths
+
         for key in separator_keys:
             raw = self.get_alembic_option(key)
             if raw is not None:

@@ -6,7 +6,6 @@ reaches the terminal, even from a driver's exception text.
 
 from __future__ import annotations
 
-import traceback
 from typing import TextIO
 
 from tidal.config import mask_urls
@@ -73,6 +72,8 @@ def write_unexpected(stream: TextIO, error: BaseException) -> None:
 
 def write_traceback(stream: TextIO, error: BaseException) -> None:
     """Write the traceback of ``error`` (passwords masked) to ``stream``."""
+    import traceback  # only with --debug: keep it off every command's start-up
+
     text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     stream.write(mask_urls(text))
     stream.flush()
