@@ -194,7 +194,27 @@ def filter_for_lineage(
     ids, label = resolve_number(index, check_against)
     shares: list[str] = [label] if label else []
     shares.extend(ids)
-    return tuple(t for t in targets if shares_lineage(index, t, shares, include_dependencies))
+    if not shares:
+        return tuple(targets)
+    # One lineage set for all targets (Alembic walks both ways once per target).
+    # It is built only once a target resolved, so errors come in Alembic's order.
+    line: set[str] | None = None
+    kept: list[str] = []
+    for target in targets:
+        resolved = revision_for_ident(index, target)
+        if line is None:
+            tests = [revision_for_ident(index, a) for a in shares]
+            line = _lineage(index, [t for t in tests if t is not None], include_dependencies)
+        if resolved in line:
+            kept.append(target)
+    return tuple(kept)
+
+
+def _lineage(index: GraphIndex, revs: Sequence[str], include_dependencies: bool) -> set[str]:
+    """Return ``revs`` with all their ancestors and all their descendants."""
+    below = ancestors(index, revs, include_dependencies=include_dependencies)
+    above = descendants(index, revs, include_dependencies=include_dependencies)
+    return {*below, *above}
 
 
 def get_revisions(index: GraphIndex, ident: IdentArg) -> tuple[Node, ...]:
