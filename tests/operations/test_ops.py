@@ -75,3 +75,12 @@ def test_columns_and_containers() -> None:
     assert [type(o).__name__ for o in inner.ops] == ["AlterColumnOp", "DropColumnOp"]
     script = ops.MigrationScript("abc", upgrade, downgrade, message="m")
     assert script.upgrade_ops_list == [upgrade] and not upgrade.is_empty()
+
+
+def test_alter_column_diffs_flatten_in_containers() -> None:
+    alter = ops.AlterColumnOp(
+        "t", "a", modify_nullable=False, existing_nullable=True, modify_type=sa.String(5)
+    )
+    diffs = ops.UpgradeOps([ops.ModifyTableOps("t", [alter])]).as_diffs()
+    assert [d[0] for d in diffs] == ["modify_type", "modify_nullable"]
+    assert diffs[1][1:4] == (None, "t", "a") and diffs[1][5:] == (True, False)

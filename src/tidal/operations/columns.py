@@ -145,6 +145,8 @@ class DropColumnOp(MigrateOperation):
 class AlterColumnOp(MigrateOperation):
     """Alter a column's nullability, default, type, comment or name."""
 
+    diff_is_list = True
+
     def __init__(  # noqa: PLR0913 - Alembic's signature
         self,
         table_name: str,
@@ -260,6 +262,56 @@ class AlterColumnOp(MigrateOperation):
 
     def describe(self) -> str:
         return f"alter column {self.column_name} of {self.table_name}"
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        """Return Alembic's list of ``modify_*`` diffs (as a tuple)."""
+        where = (self.schema, self.table_name, self.column_name)
+        existing = {
+            "existing_nullable": self.existing_nullable,
+            "existing_server_default": self.existing_server_default or None,
+            "existing_comment": self.existing_comment,
+            "existing_type": self.existing_type,
+        }
+
+        def ctx(*drop: str) -> dict[str, Any]:
+            return {k: v for k, v in existing.items() if k not in drop}
+
+        diffs: list[tuple[Any, ...]] = []
+        if self.modify_type is not None:
+            diffs.append(
+                ("modify_type", *where, ctx("existing_type"), self.existing_type, self.modify_type)
+            )
+        if self.modify_nullable is not None:
+            diffs.append(
+                (
+                    "modify_nullable",
+                    *where,
+                    ctx("existing_nullable"),
+                    self.existing_nullable,
+                    self.modify_nullable,
+                )
+            )
+        if self.modify_server_default is not False:
+            diffs.append(
+                (
+                    "modify_default",
+                    *where,
+                    ctx("existing_server_default"),
+                    self.existing_server_default or None,
+                    self.modify_server_default,
+                )
+            )
+        if self.modify_comment is not False:
+            diffs.append(
+                (
+                    "modify_comment",
+                    *where,
+                    ctx("existing_comment"),
+                    self.existing_comment,
+                    self.modify_comment,
+                )
+            )
+        return tuple(diffs)
 
 
 class ColumnOperations(OperationsCore):

@@ -36,6 +36,9 @@ def _flatten(container: OpContainer) -> Iterator[tuple[Any, ...]]:
     for op in container.ops:
         if isinstance(op, OpContainer):
             yield from _flatten(op)
+        elif op.diff_is_list:
+            # Alembic lists an alter_column as its separate modify_* diffs.
+            yield from op.to_diff_tuple()
         else:
             yield op.to_diff_tuple()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import conv
@@ -47,6 +47,9 @@ def current_operations() -> OperationsCore:
 
 class MigrateOperation:
     """Base of every operation: data plus ``forward``, ``reverse`` and ``describe``."""
+
+    #: ``to_diff_tuple()`` returns several diffs (Alembic's alter_column does).
+    diff_is_list: ClassVar[bool] = False
 
     #: Free-form data for autogenerate hooks (Alembic's ``info``).
     @property
