@@ -189,3 +189,46 @@ def test_offline_context_has_no_connection() -> None:
     assert out.getvalue() == "CREATE TABLE x (id INTEGER);\n\n"
     with pytest.raises(TidalError):
         MigrationContext.configure()
+
+
+def test_stamp_api_and_on_version_apply(tmp_path: Path, sqlite_url: str) -> None:
+    from tidal.config import Config
+    from tidal.script.directory import ScriptDirectory
+
+    ini = make_project(tmp_path, sqlite_url, REVS)
+    script = ScriptDirectory.from_config(Config(str(ini)))
+    engine = _engine(sqlite_url)
+    with engine.begin() as conn:
+        MigrationContext.configure(conn).stamp(script, "b2")
+    assert version_rows(sqlite_url) == ["b2"]
+    with engine.begin() as conn:
+        MigrationContext.configure(conn).stamp(script, "base")
+    assert version_rows(sqlite_url) == []
+    env = tmp_path / "migrations" / "env.py"
+    env.write_text(
+        env.read_text().replace(
+            "target_metadata=target_metadata\n",
+            "target_metadata=target_metadata,\n"
+            "            on_version_apply=config.attributes['calls'].append,\n",
+        )
+    )
+    calls: list[object] = []
+    from tidal import command
+
+    cfg = Config(str(ini), attributes={"calls": []})
+    cfg.attributes["calls"] = _Recorder(calls)
+    command.upgrade(cfg, "head")
+    infos = [c["step"] for c in calls]  # type: ignore[index]
+    assert [(i.up_revision_id, i.is_upgrade, i.is_stamp) for i in infos] == [  # type: ignore[attr-defined]
+        ("a1", True, False),
+        ("b2", True, False),
+    ]
+    assert calls[-1]["heads"] == {"b2"}  # type: ignore[index]
+
+
+class _Recorder:
+    def __init__(self, calls: list[object]) -> None:
+        self.calls = calls
+
+    def append(self, **kw: object) -> None:
+        self.calls.append(kw)

@@ -80,7 +80,8 @@ class EnvironmentContext:
         self.script = script
         self.context_opts: dict[str, Any] = kw
         self._tokens: list[contextvars.Token[EnvironmentContext | None]] = []
-        self._shim: AbstractContextManager[None] | None = None
+        # env.py may configure() several times (one per database): release every lock.
+        self._contexts: list[MigrationContext] = []
 
     def __enter__(self) -> EnvironmentContext:
         self._tokens.append(_CURRENT.set(self))
@@ -92,9 +93,11 @@ class EnvironmentContext:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._migration_context is not None:
-            self._migration_context.release_lock()
-        _CURRENT.reset(self._tokens.pop())
+        try:
+            for context in self._contexts:
+                context.release_lock()
+        finally:
+            _CURRENT.reset(self._tokens.pop())
 
     # --- arguments ---------------------------------------------------------------------
 
@@ -231,6 +234,7 @@ class EnvironmentContext:
             dialect_opts=dialect_opts,
             opts=opts,
         )
+        self._contexts.append(self._migration_context)
 
     # --- running -----------------------------------------------------------------------
 
