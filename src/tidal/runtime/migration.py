@@ -209,7 +209,12 @@ class MigrationContext:
             start = self._start_from_rev
             if start is None or start == "base":
                 return ()
-            return tuple(s for s in start.split(",") if s and s != "base")
+            names = [s for s in str(start).split(",") if s and s != "base"]
+            if self.script is None:
+                return tuple(names)
+            # Symbolic starts (``label@head``, partial ids) resolve through the scripts.
+            found = [self.script.get_revision(name) for name in names]
+            return tuple(str(rev.revision) for rev in found if rev is not None)
         try:
             return self._version.heads()
         except sa_exc.DBAPIError as exc:
