@@ -222,7 +222,8 @@ def test_command_table() -> None:
         "ensure_version",
         "check",
     }
-    assert TIDAL_COMMANDS == ()
+    assert {spec.name for spec in TIDAL_COMMANDS} == {"status", "applied", "verify"}
+    assert not {spec.name for spec in TIDAL_COMMANDS} & {spec.name for spec in ALEMBIC_COMMANDS}
     assert [s.name for s in COMMANDS if not s.needs_config] == ["init", "list_templates"]
 
 
@@ -283,7 +284,8 @@ def test_grammar_matches_alembic() -> None:
     expected["debug"] = (("--debug",), 0, False, "_StoreTrueAction")
     assert _describe(ours) == expected
     their_subs, our_subs = _subparsers(theirs), _subparsers(ours)
-    assert sorted(our_subs) == sorted(their_subs)
+    # Tidal-only commands (TIDAL_COMMANDS) come on top of Alembic's; every Alembic one is kept.
+    assert sorted(our_subs) == sorted(set(their_subs) | {s.name for s in TIDAL_COMMANDS})
     for name, sub in their_subs.items():
         wanted = _describe(sub)
         if name == "revision":  # Tidal passes --head's default explicitly
