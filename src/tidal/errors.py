@@ -25,9 +25,11 @@ The tree::
     │   ├── RangeNotAncestorError (4)     destination not reachable from the current heads
     │   └── RangeNotAllowedError (4)
     ├── ScriptError (5)                   a script, env.py or template fails to load or run
-    │   └── EnvironmentError_ (5)
+    │   ├── EnvironmentError_ (5)
+    │   └── StepFailedError (5)     a migration step raised
     ├── DatabaseError (6)                 connecting, executing, the version table
     │   ├── ConnectionFailedError (6)
+    │   ├── DatabaseNotAtHeadError (6)
     │   └── UnknownDatabaseRevisionError (6)
     ├── OperationError (7)                an op.* call that cannot work on this database
     │   └── IrreversibleOperationError (7)

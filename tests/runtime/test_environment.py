@@ -283,3 +283,22 @@ def test_context_outside_env_py() -> None:
 
     with pytest.raises(EnvironmentError_):
         context.is_offline_mode()
+
+
+def test_alembic_style_python_api(tmp_path: Path, sqlite_url: str) -> None:
+    from tidal.config import Config
+    from tidal.runtime import EnvironmentContext
+    from tidal.runtime.steps import StepSource
+    from tidal.script import ScriptDirectory
+
+    ini = make_project(tmp_path, sqlite_url, REVS)
+    config = Config(str(ini))
+    script = ScriptDirectory.from_config(config)
+    source = StepSource(script)
+
+    def fn(heads: tuple[str, ...], context: object) -> list[object]:
+        return list(source.upgrade("head", heads))
+
+    with EnvironmentContext(config, script, fn=fn, destination_rev="head"):
+        script.run_env()
+    assert version_rows(sqlite_url) == ["b2"]
