@@ -197,8 +197,14 @@ def test_sourceless(tmp_path: Path, cache_root: str) -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("true", True), (True, True), ("True", False), ("yes", False), ("1", False),
-        ("false", False), (None, False), ("pep3147", False),
+        ("true", True),
+        (True, True),
+        ("True", False),
+        ("yes", False),
+        ("1", False),
+        ("false", False),
+        (None, False),
+        ("pep3147", False),
     ],
 )
 def test_sourceless_mode(value: str | bool | None, expected: bool) -> None:
@@ -315,3 +321,55 @@ def test_several_locations_in_order(tmp_path: Path, cache_root: str) -> None:
     write(tmp_path / "two" / "a.py", "revision = 'a'\n")
     revs = read_revisions([str(tmp_path / "one"), str(tmp_path / "two")], cache_root=cache_root)
     assert [r.revision for r in revs] == ["b", "a"]
+
+
+class TestWarmFastPath:
+    """An unchanged directory is answered from the cache's columns, and equals a cold read."""
+
+    def test_unchanged_directory_uses_the_columns(self, tmp_path: Path, cache_root: str) -> None:
+        v = tmp_path / "versions"
+        for i in range(5):
+            labels = "('lbl',)" if i == 2 else "None"
+            write(
+                v / f"r{i}.py",
+                f'"""doc {i}"""\nrevision = "r{i}"\n'
+                f"down_revision = {repr(f'r{i - 1}') if i else None}\nbranch_labels = {labels}\n",
+            )
+        cold = read_revisions([str(v)], use_cache=False)
+        read_revisions([str(v)], cache_root=cache_root)
+        cache = HeaderCache(str(v), cache_root)
+        cache.load()
+        files = find_script_files(str(v))
+        assert cache.rows_if_unchanged(files) is not None
+        warm = read_revisions([str(v)], cache_root=cache_root)
+        assert warm == cold
+        assert [(r.path, r.longdoc, r.branch_labels) for r in warm] == [
+            (r.path, r.longdoc, r.branch_labels) for r in cold
+        ]
+        assert {hash(r) for r in warm} == {hash(r) for r in cold}
+        assert repr(warm[2]) == repr(cold[2])
+
+    def test_a_changed_stamp_or_a_new_file_takes_the_slow_path(
+        self, tmp_path: Path, cache_root: str
+    ) -> None:
+        v = tmp_path / "versions"
+        a = write(v / "a.py", "revision = 'a'\n")
+        read_revisions([str(v)], cache_root=cache_root)
+        os.utime(a, ns=(1, 3_000_000_000))
+        cache = HeaderCache(str(v), cache_root)
+        cache.load()
+        assert cache.rows_if_unchanged(find_script_files(str(v))) is None
+        write(v / "b.py", "revision = 'b'\ndown_revision = 'a'\n")
+        revs = read_revisions([str(v)], cache_root=cache_root)
+        assert [r.revision for r in revs] == ["a", "b"]
+        assert [r.revision for r in read_revisions([str(v)], cache_root=cache_root)] == ["a", "b"]
+
+    def test_revision_factory_matches_the_dataclass(self) -> None:
+        row = ("r1", ("a", "b"), ("x",), "d", "doc")
+        assert reader._PLAIN_REVISION
+        made = reader._to_revision(row, "/p/r1.py")
+        from tidal.script.revision import Revision
+
+        expected = Revision("r1", ("a", "b"), ("x",), "d", "/p/r1.py", "doc")
+        assert made == expected and hash(made) == hash(expected)
+        assert vars(made) == vars(expected)
