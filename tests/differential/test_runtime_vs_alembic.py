@@ -9,11 +9,13 @@ compared as text on the three dialects.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import Phase, given, settings
@@ -275,3 +277,59 @@ def test_random_sql_output_matches(revisions: list[Revision], data: st.DataObjec
         assert _comparable(got, merges) == _comparable(expected, merges), (command, spec)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+# Same defaults as tests/conftest.py (importing it here would re-register profiles).
+PG_ADMIN_URL = os.environ.get(
+    "TIDAL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+MYSQL_ADMIN_URL = os.environ.get("TIDAL_TEST_MYSQL", "mysql+pymysql://root@127.0.0.1:3306/")
+
+
+def _fresh_database(admin_url: str, pg: bool) -> str:
+    import uuid
+
+    import sqlalchemy as sa
+
+    name = "tidal_t_" + uuid.uuid4().hex[:12]
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"' if pg else f"CREATE DATABASE `{name}`")
+    engine.dispose()
+    return (
+        admin_url.rstrip("/").rsplit("/", 1)[0] + "/" + name
+        if pg
+        else (admin_url.rstrip("/") + "/" + name)
+    )
+
+
+def _random_sequences_on(admin_url: str, pg: bool, revisions: list[Revision], data: Any) -> None:
+    root = Path(tempfile.mkdtemp(prefix="tidal_diff_"))
+    urls = [_fresh_database(admin_url, pg) for _ in range(2)]
+    try:
+        pair = Pair(root, urls[0], urls[1], revisions)
+        targets = _targets(revisions)
+        for _ in range(data.draw(st.integers(2, 5), label="n")):
+            command = data.draw(COMMANDS, label="command")
+            target = data.draw(st.sampled_from(targets), label="target")
+            kw = {"purge": True} if command == "stamp_purge" else {}
+            if not pair.run("stamp" if command == "stamp_purge" else command, target, **kw):
+                break
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+        for url in urls:
+            _drop_database(url)
+
+
+@pytest.mark.postgresql
+@settings(max_examples=8, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(revision_graphs(max_size=6), st.data())
+def test_random_command_sequences_postgresql(revisions: list[Revision], data: Any) -> None:
+    _random_sequences_on(PG_ADMIN_URL, True, revisions, data)
+
+
+@pytest.mark.mariadb
+@settings(max_examples=8, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(revision_graphs(max_size=6), st.data())
+def test_random_command_sequences_mariadb(revisions: list[Revision], data: Any) -> None:
+    _random_sequences_on(MYSQL_ADMIN_URL, False, revisions, data)
