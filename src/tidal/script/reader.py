@@ -82,21 +82,17 @@ def sourceless_mode(value: str | bool | None) -> bool:
     return (value or "").strip() == "true"
 
 
-def _wanted(name: str, sourceless: bool) -> bool:
-    if name.startswith(("__init__", ".#")):
-        return False
-    return name.endswith(".py") or (sourceless and name.endswith(".pyc"))
-
-
 def _scan_dir(directory: str, sourceless: bool) -> tuple[list[ScriptFile], list[str]]:
     """Return the script files directly in ``directory`` and its sub-directories' paths."""
     files: dict[str, os.DirEntry[str]] = {}
     subdirs: list[str] = []
     pycache: str | None = None
+    suffixes = (".py", ".pyc") if sourceless else (".py",)
     with os.scandir(directory) as it:
         for entry in it:
             name = entry.name
-            if _wanted(name, sourceless):
+            # Alembic's selection: *.py (and *.pyc when sourceless), not __init__* or .#*.
+            if name.endswith(suffixes) and not name.startswith(("__init__", ".#")):
                 files[name] = entry
             elif entry.is_dir():
                 if name == "__pycache__":
@@ -104,11 +100,14 @@ def _scan_dir(directory: str, sourceless: bool) -> tuple[list[ScriptFile], list[
                 else:
                     subdirs.append(entry.path)
     result: list[ScriptFile] = []
+    append = result.append
+    make = tuple.__new__  # ScriptFile(...) goes through a Python-level __new__
     for name in sorted(files):
-        if name.endswith(".pyc") and name[:-1] in files:
+        if sourceless and name.endswith(".pyc") and name[:-1] in files:
             continue  # the source wins over its legacy bytecode
-        st = files[name].stat()
-        result.append(ScriptFile(files[name].path, st.st_mtime_ns, st.st_size))
+        entry = files[name]
+        st = entry.stat()
+        append(make(ScriptFile, (entry.path, st.st_mtime_ns, st.st_size)))
     if sourceless and pycache is not None:
         result.extend(_scan_pycache(pycache, files))
     subdirs.sort()
