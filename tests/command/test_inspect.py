@@ -165,3 +165,40 @@ def test_history_runs_env_with_revision_environment(cfg: Config, tmp_path: Path)
     command.history(cfg)
     assert marker.read_text() == "yes"
     assert out(cfg).startswith("d4, c3 -> m5")
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_history_blocks_give_the_bytes_of_one_line_per_call(
+    cfg: Config, monkeypatch: pytest.MonkeyPatch, verbose: bool
+) -> None:
+    from tidal.command import inspect
+
+    calls: list[str] = []
+    per_line = Config(cfg.config_file_name, stdout=io.StringIO())
+    monkeypatch.setattr(per_line, "print_stdout", lambda text, *a: calls.append(text))
+    command.history(per_line, verbose=verbose)
+    assert len(calls) == 5  # a replaced print_stdout still sees one call per revision
+    monkeypatch.setattr(inspect._Lines, "BLOCK", 2)
+    command.history(cfg, verbose=verbose)
+    assert out(cfg) == "".join(f"{line}\n" for line in calls)
+
+
+def test_history_prints_the_lines_before_a_failure(
+    cfg: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tidal.script.directory import Script
+
+    seen = 0
+    original = Script.cmd_format
+
+    def flaky(self: Script, *args: object, **kwargs: object) -> str:
+        nonlocal seen
+        seen += 1
+        if seen == 3:
+            raise TidalError("broken", "hint")
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Script, "cmd_format", flaky)
+    with pytest.raises(TidalError):
+        command.history(cfg)
+    assert len(out(cfg).splitlines()) == 2

@@ -44,8 +44,10 @@ def heads(config: Any, verbose: bool = False, resolve_dependencies: bool = False
         resolve_dependencies: Leave out heads that another head depends on.
     """
     script = ScriptDirectory.from_config(config)
-    found = script.get_revisions("heads") if resolve_dependencies else (
-        script.get_revisions(script.get_heads())
+    found = (
+        script.get_revisions("heads")
+        if resolve_dependencies
+        else (script.get_revisions(script.get_heads()))
     )
     for rev in found:
         config.print_stdout(rev.cmd_format(verbose, include_branches=True, tree_indicators=False))
@@ -129,6 +131,52 @@ def history(
         _display(config, script, lower, upper, verbose, marks)
 
 
+class _Lines:
+    """Collect output lines and hand them to ``config.print_stdout`` in blocks.
+
+    Config's own ``print_stdout`` flushes after every call, which costs more than the
+    rest of ``tidal history`` on a long history; one call per block gives the same bytes.
+    A Config whose ``print_stdout`` is replaced (a subclass, or an attribute set on it)
+    still gets one call per line, as from Alembic. Lines already collected are written
+    before an error propagates, so output stops where it would have stopped.
+    """
+
+    BLOCK = 1000
+
+    def __init__(self, config: Any) -> None:
+        from tidal.config import Config
+
+        self._config = config
+        self._batch = (
+            isinstance(config, Config)
+            and type(config).print_stdout is Config.print_stdout
+            and "print_stdout" not in vars(config)
+        )
+        self._pending: list[str] = []
+
+    def __enter__(self) -> _Lines:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.flush()
+
+    def add(self, line: str) -> None:
+        """Print ``line`` (now, or with the rest of its block)."""
+        if not self._batch:
+            self._config.print_stdout(line)
+            return
+        self._pending.append(line)
+        if len(self._pending) >= self.BLOCK:
+            self.flush()
+
+    def flush(self) -> None:
+        """Print the collected lines."""
+        if self._pending:
+            text = "\n".join(self._pending)
+            self._pending = []
+            self._config.print_stdout(text)
+
+
 def _display(
     config: Any,
     script: ScriptDirectory,
@@ -137,16 +185,17 @@ def _display(
     verbose: bool,
     currents: Sequence[str],
 ) -> None:
-    for sc in script.walk_revisions(base=base, head=head):
-        config.print_stdout(
-            sc.cmd_format(
-                verbose,
-                include_branches=True,
-                include_doc=True,
-                include_parents=True,
-                currents=currents,
+    with _Lines(config) as out:
+        for sc in script.walk_revisions(base=base, head=head):
+            out.add(
+                sc.cmd_format(
+                    verbose,
+                    include_branches=True,
+                    include_doc=True,
+                    include_parents=True,
+                    currents=currents,
+                )
             )
-        )
 
 
 def show(config: Any, rev: str) -> None:
@@ -160,4 +209,3 @@ def show(config: Any, rev: str) -> None:
         found = script.get_revisions(rev)
     for sc in found:
         config.print_stdout(sc.log_entry)
-

@@ -266,23 +266,33 @@ class Script:
         """
         if verbose:
             return self._log_entry(currents)
+        # The properties above, inlined: `tidal history` formats every revision.
+        index = self._graph_index()
+        rev = self.revision
+        header = self._header
         text = ""
         if include_parents:
-            text = self._format_ids(self._header.down_revisions)
-            if self._header.dependencies:
-                text += f" ({', '.join(self._header.dependencies)})"
+            text = self._format_ids(header.down_revisions)
+            if header.depends_on is not None and header.dependencies:
+                text += f" ({', '.join(header.dependencies)})"
             text += " -> "
-        text += self.revision
-        if include_branches and self.branch_labels:
-            text += f" ({self._labels_text})"
-        if head_indicators or currents:
-            text += (
-                self._head_text(currents)
-                if head_indicators
-                else (" (current)" if self.revision in currents else "")
-            )
+        text += rev
+        if include_branches:
+            labels = index.labels.get(rev)
+            if labels:
+                text += f" ({', '.join(sorted(labels))})"
+        if head_indicators:
+            if not index.nextrev.get(rev):
+                text += " (effective head)" if index.all_next.get(rev) else " (head)"
+            if rev in currents:
+                text += " (current)"
+        elif currents and rev in currents:
+            text += " (current)"
         if tree_indicators:
-            text += self._tree_text()
+            if len(index.nextrev.get(rev, ())) > 1:
+                text += " (branchpoint)"
+            if header.down_revision is not None and len(header.down_revisions) > 1:
+                text += " (mergepoint)"
         if include_doc:
             text += f", {self.doc}"
         return text
@@ -496,8 +506,9 @@ class ScriptDirectory:
     def walk_revisions(self, base: str = "base", head: str = "heads") -> Iterator[Script]:
         """Yield Scripts from ``head`` down to ``base``, newest first, as Alembic does."""
         for rev in self.graph.walk_revisions(base, head):
-            if isinstance(_rev_id(rev), str):
-                yield self._script(_rev_id(rev))
+            rev_id = getattr(rev, "revision", rev)
+            if isinstance(rev_id, str):
+                yield self._script(rev_id)
 
     # -- env.py and new revisions -------------------------------------------------------
 
