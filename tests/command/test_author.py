@@ -135,10 +135,11 @@ def test_merge_of_non_heads_needs_splice(tmp_path: Path) -> None:
         command.merge(cfg, ["a1", "b2"])
 
 
-def test_revision_autogenerate_and_sql_not_yet(tmp_path: Path) -> None:
+def test_revision_sql_not_yet(tmp_path: Path) -> None:
+    # --autogenerate itself is tested in tests/autogenerate/test_runner.py.
     cfg = make(tmp_path)
-    with pytest.raises(TidalError, match="arrives with autogenerate"):
-        command.revision(cfg, "x", autogenerate=True)
+    with pytest.raises(TidalError, match="does not make any sense"):
+        command.revision(cfg, "x", autogenerate=True, sql=True)
     with pytest.raises(TidalError, match="arrives with autogenerate"):
         command.revision(cfg, "x", sql=True)
 

@@ -186,8 +186,25 @@ def revision(
     process_revision_directives: Any = None,
 ) -> Script | None:
     """Create a new revision file (``tidal revision``) and return its Script."""
+    if autogenerate and sql:
+        raise UsageError(
+            "Using --sql with --autogenerate does not make any sense",
+            "run `tidal revision --autogenerate` against the database, without --sql",
+        )
     if autogenerate:
-        raise _not_yet("--autogenerate")
+        return _autogenerate_revision(
+            config,
+            {
+                "rev_id": rev_id or _new_rev_id(),
+                "message": message,
+                "head": head,
+                "splice": splice,
+                "branch_label": branch_label,
+                "version_path": version_path,
+                "depends_on": depends_on,
+            },
+            process_revision_directives,
+        )
     if sql:
         raise _not_yet("--sql")
     del process_revision_directives
@@ -207,6 +224,29 @@ def revision(
 
 def _new_rev_id() -> str:
     return rev_id()
+
+
+def _autogenerate_revision(
+    config: Any, header: dict[str, Any], process_revision_directives: Any
+) -> Script | None:
+    """Compare models and database (env.py runs), then write each resulting script."""
+    from tidal.autogenerate.runner import run_autogenerate
+
+    script = ScriptDirectory.from_config(config)
+    run = run_autogenerate(config, script, header, process_revision_directives)
+    written: Script | None = None
+    for directive, rendered in zip(run.scripts, run.rendered, strict=True):
+        written = script.generate_revision(
+            directive.rev_id or _new_rev_id(),
+            directive.message,
+            head=directive.head,
+            splice=directive.splice,
+            branch_labels=directive.branch_label,
+            version_path=directive.version_path,
+            depends_on=directive.depends_on,
+            **{**run.template_args, **rendered},
+        )
+    return written
 
 
 def merge(

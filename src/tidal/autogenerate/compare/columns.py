@@ -1,0 +1,100 @@
+"""Columns: added, dropped, and altered (type, nullability, server default, comment)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import sqlalchemy as sa
+
+from tidal.autogenerate.compare.comments import comments_compared
+from tidal.autogenerate.compare.defaults import default_changed
+from tidal.autogenerate.compare.types import type_changed
+from tidal.autogenerate.context import AutogenContext
+from tidal.operations.core import MigrateOperation
+from tidal.operations.ops import AddColumnOp, AlterColumnOp, DropColumnOp
+
+__all__ = ["compare_columns"]
+
+#: Alembic's logger name, so env.py logging configuration shows these lines as it does.
+log = logging.getLogger("alembic.autogenerate.compare.tables")
+
+
+def _parents(table: sa.Table, schema: str | None) -> dict[str, Any]:
+    qual = f"{schema}.{table.name}" if schema else table.name
+    return {"table_name": table.name, "schema_name": schema, "schema_qualified_table_name": qual}
+
+
+def compare_columns(
+    ctx: AutogenContext, model: sa.Table, db: sa.Table, schema: str | None
+) -> tuple[list[MigrateOperation], list[MigrateOperation], list[MigrateOperation]]:
+    """Return ``(added, altered, dropped)`` column ops of one table present on both sides."""
+    parents = _parents(model, schema)
+    added: list[MigrateOperation] = []
+    altered: list[MigrateOperation] = []
+    dropped: list[MigrateOperation] = []
+    for col in model.columns:
+        if not ctx.include_object(col, col.name, "column", False, db.c.get(col.name)):
+            continue
+        db_col = db.c.get(col.name)
+        if db_col is None:
+            log.info("Detected added column '%s.%s'", model.name, col.name)
+            added.append(AddColumnOp.from_column_and_tablename(schema, model.name, col))
+            continue
+        op = _alter(ctx, col, db_col, schema)
+        if op is not None:
+            altered.append(op)
+    for db_col in db.columns:
+        if db_col.name in model.c:
+            continue
+        if not ctx.include_name(db_col.name, "column", parents):
+            continue
+        if not ctx.include_object(db_col, db_col.name, "column", True, None):
+            continue
+        log.info("Detected removed column '%s.%s'", model.name, db_col.name)
+        dropped.append(DropColumnOp.from_column_and_tablename(schema, model.name, db_col))
+    return added, altered, dropped
+
+
+def _existing_default(db_col: sa.Column[Any]) -> Any:
+    default = db_col.server_default
+    if isinstance(default, sa.DefaultClause):
+        return default
+    return None
+
+
+def _alter(
+    ctx: AutogenContext, col: sa.Column[Any], db_col: sa.Column[Any], schema: str | None
+) -> AlterColumnOp | None:
+    table = col.table.name
+    op = AlterColumnOp(
+        table,
+        col.name,
+        schema=schema,
+        existing_type=db_col.type,
+        existing_server_default=_existing_default(db_col),
+        existing_nullable=bool(db_col.nullable),
+        existing_comment=db_col.comment,
+    )
+    changed = False
+    if type_changed(ctx, col, db_col):
+        log.info(
+            "Detected type change from %r to %r on '%s.%s'", db_col.type, col.type, table, col.name
+        )
+        op.modify_type = col.type
+        changed = True
+    if bool(col.nullable) != bool(db_col.nullable) and not col.primary_key:
+        log.info(
+            "Detected %s on column '%s.%s'", "NULL" if col.nullable else "NOT NULL", table, col.name
+        )
+        op.modify_nullable = bool(col.nullable)
+        changed = True
+    if default_changed(ctx, col, db_col):
+        log.info("Detected server default on column '%s.%s'", table, col.name)
+        op.modify_server_default = col.server_default
+        changed = True
+    if comments_compared(ctx) and (col.comment or None) != (db_col.comment or None):
+        log.info("Detected column comment '%s.%s'", table, col.name)
+        op.modify_comment = col.comment
+        changed = True
+    return op if changed else None

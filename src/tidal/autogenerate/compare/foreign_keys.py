@@ -1,0 +1,77 @@
+"""Foreign keys, matched by what they say (columns, target, actions), not by name."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import sqlalchemy as sa
+
+from tidal.autogenerate.compare.indexes import keep_name
+from tidal.autogenerate.context import AutogenContext
+from tidal.operations.core import MigrateOperation
+from tidal.operations.ops import AddConstraintOp, DropConstraintOp
+
+__all__ = ["compare_foreign_keys", "fk_signature"]
+
+#: Alembic's logger name, so env.py logging configuration shows these lines as it does.
+log = logging.getLogger("alembic.autogenerate.compare.constraints")
+
+Signature = tuple[tuple[str, ...], str | None, str, tuple[str, ...], str | None, str | None]
+
+
+def fk_signature(ctx: AutogenContext, fk: sa.ForeignKeyConstraint) -> Signature:
+    """Return what identifies a foreign key: local columns, target, ON DELETE/UPDATE."""
+    first = fk.elements[0]
+    parts = first.target_fullname.split(".")
+    ref_table = parts[-2]
+    ref_schema = ".".join(parts[:-2]) or None
+    rules = ctx.rules
+    return (
+        tuple(fk.column_keys),
+        ctx.model_schema(ref_schema) if ref_schema else None,
+        ref_table,
+        tuple(e.target_fullname.split(".")[-1] for e in fk.elements),
+        rules.normalize_fk_action(fk.ondelete),
+        rules.normalize_fk_action(fk.onupdate),
+    )
+
+
+def _fks(table: sa.Table) -> list[sa.ForeignKeyConstraint]:
+    return sorted(
+        (c for c in table.constraints if isinstance(c, sa.ForeignKeyConstraint)),
+        key=lambda c: (str(c.name), tuple(c.column_keys)),
+    )
+
+
+def compare_foreign_keys(
+    ctx: AutogenContext, model: sa.Table, db: sa.Table
+) -> tuple[list[MigrateOperation], list[MigrateOperation]]:
+    """Return ``(dropped, added)`` foreign key ops of one table present on both sides."""
+    db_by_sig: dict[Signature, sa.ForeignKeyConstraint] = {}
+    for fk in _fks(db):
+        db_by_sig.setdefault(fk_signature(ctx, fk), fk)
+    model_sigs: set[Signature] = set()
+    added: list[MigrateOperation] = []
+    for fk in _fks(model):
+        name = str(fk.name) if fk.name else None
+        if not ctx.include_object(fk, name, "foreign_key_constraint", False, None):
+            continue
+        sig = fk_signature(ctx, fk)
+        model_sigs.add(sig)
+        if sig not in db_by_sig:
+            log.info("Detected added foreign key (%s) on table %s", ", ".join(sig[0]), model.name)
+            added.append(keep_name(AddConstraintOp.from_constraint(fk), fk.name))
+    dropped: list[MigrateOperation] = []
+    for sig, fk in db_by_sig.items():
+        if sig in model_sigs:
+            continue
+        parents: dict[str, Any] = {"table_name": model.name, "schema_name": model.schema}
+        name = str(fk.name) if fk.name else None
+        if not ctx.include_name(name, "foreign_key_constraint", parents):
+            continue
+        if not ctx.include_object(fk, name, "foreign_key_constraint", True, None):
+            continue
+        log.info("Detected removed foreign key (%s) on table %s", ", ".join(sig[0]), model.name)
+        dropped.append(keep_name(DropConstraintOp.from_constraint(fk), fk.name))
+    return dropped, added

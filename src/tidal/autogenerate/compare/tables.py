@@ -1,0 +1,120 @@
+"""Tables added and removed, and the per-table comparisons, in a runnable order.
+
+The upgrade runs, in order: new tables (referenced ones first, each followed by its
+indexes); foreign keys dropped; the other changes per table; foreign keys added;
+tables removed (referencing ones first, their indexes before them). So on a database
+that enforces foreign keys, no key is added before its target exists and no table is
+dropped while a key still points at it. The downgrade is the exact reverse.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import sqlalchemy as sa
+
+from tidal.autogenerate.compare.columns import compare_columns
+from tidal.autogenerate.compare.comments import compare_table_comment
+from tidal.autogenerate.compare.foreign_keys import compare_foreign_keys
+from tidal.autogenerate.compare.indexes import compare_indexes, create_index, drop_index
+from tidal.autogenerate.context import AutogenContext
+from tidal.autogenerate.snapshot import reflect
+from tidal.operations.core import MigrateOperation
+from tidal.operations.ops import (
+    CreateTableOp,
+    DropTableOp,
+    ModifyTableOps,
+)
+
+__all__ = ["compare_tables"]
+
+#: Alembic's logger name, so env.py logging configuration shows these lines as it does.
+log = logging.getLogger("alembic.autogenerate.compare.tables")
+
+Key = tuple[str | None, str]
+
+
+def _parents(schema: str | None, name: str) -> dict[str, Any]:
+    return {
+        "schema_name": schema,
+        "schema_qualified_table_name": f"{schema}.{name}" if schema else name,
+    }
+
+
+def compare_tables(ctx: AutogenContext) -> list[MigrateOperation]:
+    """Reflect the database and return the upgrade operations, in running order."""
+    assert ctx.connection is not None
+    ctx.snapshot = reflect(
+        ctx.connection,
+        ctx.schemas(),
+        skip=ctx.is_own_table,
+        include_name=ctx.include_name,
+    )
+    model = {
+        k: t
+        for k, t in ctx.model_tables().items()
+        if k[0] in ctx.schemas() and ctx.include_name(t.name, "table", _parents(*k))
+    }
+    db_keys = set(ctx.snapshot.tables)
+    new = [t for k, t in model.items() if k not in db_keys]
+    new = [t for t in new if ctx.include_object(t, t.name, "table", False, None)]
+    gone = [ctx.snapshot.tables[k] for k in sorted(db_keys - set(model), key=str)]
+    gone_tables = [
+        t
+        for t in ctx.sorted_db_tables(gone)
+        if (ctx.model_schema(t.schema), t.name) in db_keys - set(model)
+        and ctx.include_object(t, t.name, "table", True, None)
+    ]
+    ops: list[MigrateOperation] = []
+    for table in sa.schema.sort_tables(new):
+        log.info("Detected added table '%s'", _qual(table))
+        ops.append(CreateTableOp.from_table(table))
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            ops.append(create_index(index))
+    ops.extend(_modify(ctx, model, db_keys))
+    for table in reversed(gone_tables):
+        log.info("Detected removed table '%s'", _qual(table))
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            if not _backs_fk(ctx, table, index):
+                ops.append(drop_index(index))
+        ops.append(DropTableOp.from_table(table))
+    return ops
+
+
+def _backs_fk(ctx: AutogenContext, table: sa.Table, index: sa.Index) -> bool:
+    """Return True for an index the database made for a foreign key (it goes with it)."""
+    if not ctx.rules.fk_creates_index or index.unique:
+        return False
+    cols = tuple(c.name for c in index.columns)
+    return any(tuple(fk.column_keys) == cols for fk in table.foreign_key_constraints)
+
+
+def _qual(table: sa.Table) -> str:
+    return f"{table.schema}.{table.name}" if table.schema else table.name
+
+
+def _modify(
+    ctx: AutogenContext, model: dict[Key, sa.Table], db_keys: set[Key]
+) -> list[MigrateOperation]:
+    fk_drops: list[MigrateOperation] = []
+    middle: list[MigrateOperation] = []
+    fk_adds: list[MigrateOperation] = []
+    for key in sorted((k for k in model if k in db_keys), key=str):
+        schema, name = key
+        table = model[key]
+        snap = ctx.snapshot.tables[key]
+        db = ctx.db_table(snap)
+        if not ctx.include_object(table, name, "table", False, db):
+            continue
+        dropped_fks, added_fks = compare_foreign_keys(ctx, table, db)
+        added, altered, dropped = compare_columns(ctx, table, db, schema)
+        gone = {tuple(op.to_diff_tuple()[1].column_keys) for op in dropped_fks}
+        kept = {tuple(fk["constrained_columns"]) for fk in snap.foreign_keys} - gone
+        dropped_ix, added_ix = compare_indexes(ctx, table, db, snap, kept)
+        comment = compare_table_comment(ctx, table, snap)
+        body = [*comment, *added, *altered, *dropped_ix, *added_ix, *dropped]
+        for group, out in ((dropped_fks, fk_drops), (body, middle), (added_fks, fk_adds)):
+            if group:
+                out.append(ModifyTableOps(name, group, schema=schema))
+    return [*fk_drops, *middle, *fk_adds]

@@ -1,0 +1,95 @@
+"""Run env.py to compare models and database (``revision --autogenerate``, ``check``).
+
+Alembic runs env.py with a migration function that does the comparison instead of
+running scripts; so do we, through the runtime's ``fn(heads, context)``. The database
+must be at the head(s), as Alembic requires ("Target database is not up to date.").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tidal.autogenerate.api import produce_migrations, render_script_ops
+from tidal.errors import DatabaseNotAtHeadError, EnvironmentError_
+from tidal.operations.ops import MigrationScript
+
+__all__ = ["AutogenRun", "run_autogenerate"]
+
+
+@dataclass
+class AutogenRun:
+    """What one comparison produced: the scripts to write and their template variables."""
+
+    scripts: list[MigrationScript] = field(default_factory=list)
+    rendered: list[dict[str, str]] = field(default_factory=list)
+    template_args: dict[str, Any] = field(default_factory=dict)
+
+
+def _check_at_head(script: Any, heads: tuple[str, ...]) -> None:
+    wanted = {s.revision for s in script.get_revisions("heads")}
+    if set(heads) != wanted:
+        raise DatabaseNotAtHeadError(
+            "Target database is not up to date.",
+            "run `tidal upgrade heads` first, then autogenerate",
+        )
+
+
+def _metadata(context: Any, script: Any) -> Any:
+    metadata = context.opts.get("target_metadata")
+    if metadata is None:
+        raise EnvironmentError_(
+            "Can't proceed with --autogenerate option; environment script "
+            f"{script.dir}/env.py does not provide a MetaData object or sequence of "
+            "objects to the context.",
+            "set target_metadata = <your models' MetaData> in env.py",
+        )
+    return metadata
+
+
+def run_autogenerate(
+    config: Any,
+    script: Any,
+    header: dict[str, Any],
+    process_revision_directives: Any = None,
+    render: bool = True,
+) -> AutogenRun:
+    """Run env.py, compare, apply the directive hooks and render; return what to write.
+
+    Args:
+        config: The command's Config.
+        script: Its ScriptDirectory.
+        header: MigrationScript keywords (rev_id, message, head, splice, ...).
+        process_revision_directives: The command's hook, run after env.py's own.
+        render: False for ``check``, which only needs the operations.
+    """
+    from tidal.runtime.environment import EnvironmentContext
+
+    run = AutogenRun()
+
+    def fn(heads: tuple[str, ...], context: Any) -> list[Any]:
+        _check_at_head(script, heads)
+        produced = produce_migrations(context, _metadata(context, script))
+        migration = MigrationScript(
+            header.get("rev_id"),
+            produced.upgrade_ops,
+            produced.downgrade_ops,
+            message=header.get("message"),
+            head=header.get("head"),
+            splice=header.get("splice"),
+            branch_label=header.get("branch_label"),
+            version_path=header.get("version_path"),
+            depends_on=header.get("depends_on"),
+        )
+        directives = [migration]
+        for hook in (context.opts.get("process_revision_directives"), process_revision_directives):
+            if hook is not None:
+                hook(context, tuple(heads), directives)
+        run.scripts = directives
+        run.template_args = dict(context.opts.get("template_args") or {})
+        if render:
+            run.rendered = [render_script_ops(d, context) for d in directives]
+        return []
+
+    EnvironmentContext(config, script, fn=fn, as_sql=False, dont_mutate=True).run_env()
+    return run

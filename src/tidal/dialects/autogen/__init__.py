@@ -1,0 +1,127 @@
+"""What autogenerate must know per database: type and default normalisation, noise to ignore.
+
+:func:`rules_for` returns the :class:`AutogenRules` of a SQLAlchemy dialect name; the
+comparison in :mod:`tidal.autogenerate` asks these rules instead of naming a database.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from typing import Any
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeEngine
+
+__all__ = ["AutogenRules", "normalize_sql", "rules_for"]
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_sql(text: str) -> str:
+    """Return SQL text lower-cased, with single spaces and without outer parentheses.
+
+    Example:
+        >>> normalize_sql("  (CURRENT_TIMESTAMP) ")
+        'current_timestamp'
+        >>> normalize_sql("'A  b'")
+        "'A  b'"
+    """
+    text = text.strip()
+    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+        text = text[1:-1].strip()
+    if text.startswith("'") and text.endswith("'"):
+        return text
+    return _SPACES.sub(" ", text).lower()
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+class AutogenRules:
+    """The generic rules; dialect modules override what their database does differently."""
+
+    #: Compiled type name -> the name it is compared as.
+    type_aliases: dict[str, str] = {"INT": "INTEGER", "DEC": "DECIMAL", "BOOL": "BOOLEAN"}
+
+    #: The database adds an index of its own for each foreign key without one.
+    fk_creates_index = False
+
+    def type_signature(self, type_: TypeEngine[Any], dialect: Dialect) -> str:
+        """Return the comparable text of ``type_`` as ``dialect`` would write it."""
+        try:
+            text = type_.compile(dialect=dialect)
+        except Exception:  # noqa: BLE001 - a type the dialect cannot render: compare by class
+            return type(type_).__name__.upper()
+        return self.normalize_type_text(text)
+
+    def normalize_type_text(self, text: str) -> str:
+        """Return compiled type text in canonical form (upper case, aliases resolved)."""
+        text = _SPACES.sub(" ", text.strip().upper())
+        text = re.sub(r"\s*,\s*", ", ", text).replace("( ", "(").replace(" )", ")")
+        head, _, rest = text.partition("(")
+        head = self.type_aliases.get(head.strip(), head.strip())
+        return f"{head}({rest}" if rest else head
+
+    def types_differ(
+        self, model_type: TypeEngine[Any], db_type: TypeEngine[Any], dialect: Dialect
+    ) -> bool:
+        """Return True when the model's type and the reflected one differ on this database."""
+        return self.type_signature(model_type, dialect) != self.type_signature(db_type, dialect)
+
+    def normalize_default(self, text: str | None) -> str | None:
+        """Return a server default's SQL text in a form where equal defaults compare equal."""
+        if text is None:
+            return None
+        return normalize_sql(text)
+
+    def reflected_default(self, column: dict[str, Any]) -> str | None:
+        """Return the reflected default worth comparing (None for generated ones)."""
+        default = column.get("default")
+        return None if default is None else str(default)
+
+    def normalize_fk_action(self, action: str | None) -> str | None:
+        """Return ON DELETE/UPDATE actions with the database's default as None.
+
+        Example:
+            >>> AutogenRules().normalize_fk_action("no action") is None
+            True
+        """
+        if action is None:
+            return None
+        action = action.upper()
+        return None if action == "NO ACTION" else action
+
+
+#: dialect name -> module defining ``RULES``.
+_MODULES: dict[str, str] = {
+    "sqlite": "tidal.dialects.autogen.sqlite",
+    "postgresql": "tidal.dialects.autogen.postgresql",
+    "mysql": "tidal.dialects.autogen.mysql",
+    "mariadb": "tidal.dialects.autogen.mysql",
+}
+
+_GENERIC = AutogenRules()
+
+
+def rules_for(dialect_name: str) -> AutogenRules:
+    """Return the autogenerate rules of a SQLAlchemy dialect (generic ones for others).
+
+    Example:
+        >>> type(rules_for("oracle")).__name__
+        'AutogenRules'
+    """
+    module = _MODULES.get(dialect_name)
+    if module is None:
+        return _GENERIC
+    rules: AutogenRules = importlib.import_module(module).RULES
+    return rules
