@@ -56,9 +56,15 @@ def heads(config: Any, verbose: bool = False, resolve_dependencies: bool = False
 def branches(config: Any, verbose: bool = False) -> None:
     """Print every branch point and the revisions it branches into (``tidal branches``)."""
     script = ScriptDirectory.from_config(config)
-    for sc in script.walk_revisions():
-        if not sc.is_branch_point:
+    graph = script.graph
+    nextrev = graph.index.nextrev
+    # ScriptDirectory.walk_revisions() with Script.is_branch_point, without building a
+    # Script for each of the (many) revisions that are not branch points.
+    for rev in graph.walk_revisions("base", "heads"):
+        rev_id = getattr(rev, "revision", rev)
+        if not isinstance(rev_id, str) or len(nextrev.get(rev_id, ())) < 2:
             continue
+        sc = script._script(rev_id)
         pad = " " * len(str(sc.revision))
         lines = "\n".join(
             f"{pad} -> "
