@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tidal.errors import TidalError, UsageError
-from tidal.script.directory import Script, ScriptDirectory
+from tidal.script.directory import Script, ScriptDirectory, config_option
 
 __all__ = ["branches", "heads", "history", "show", "current_heads_of"]
 
@@ -117,10 +117,12 @@ def history(
     base, head = _split_range(rev_range) if rev_range is not None else (None, None)
     currents: tuple[str, ...] | None = current_heads_of(config) if indicate_current else None
     if currents is None:
-        # As Alembic: `revision_environment = true` runs env.py for history too.
-        from tidal.command.author import _revision_environment
+        # As Alembic: `revision_environment = true` runs env.py for history too. The
+        # author module (subprocess, uuid, the writer) is imported only when it is set.
+        if config_option(config, "revision_environment"):
+            from tidal.command.author import _revision_environment
 
-        _revision_environment(config, script)
+            _revision_environment(config, script)
     walks: list[tuple[str, str]] = []
     if base == "current":
         _none, currents = _current_relative(config, base, currents)
