@@ -93,15 +93,24 @@ def main() -> None:
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
     lines = [
-        "| revisions | command | cache | alembic (s) | tidal (s) | speed-up | tidal / stat-all |",
-        "|---:|---|---|---:|---:|---:|---:|",
+        "| revisions | command | cache | alembic (s) | tidal (s) | tidal median (s) | speed-up "
+        "| tidal / stat-all |",
+        "|---:|---|---|---:|---:|---:|---:|---:|",
     ]
     for n in args.sizes:
+        baseline: Timing | None = None
         for command, cache, a, t, base in bench_size(n, args.repeat, tuple(args.commands)):
+            baseline = base or baseline
             vs_base = f"{t.best / base.best:.1f}x" if base else "-"
             lines.append(
-                f"| {n} | {command} | {cache} | {a.best:.3f} | {t.best:.3f} | "
+                f"| {n} | {command} | {cache} | {a.best:.3f} | {t.best:.3f} | {t.median:.3f} | "
                 f"{a.best / t.best:.1f}x | {vs_base} |"
+            )
+            print(lines[-1], flush=True)
+        if baseline is not None:
+            lines.append(
+                f"| {n} | python + stat every script | - | - | {baseline.best:.3f} | "
+                f"{baseline.median:.3f} | - | 1.0x |"
             )
             print(lines[-1], flush=True)
     table = "\n".join(lines)
