@@ -50,3 +50,19 @@ def diffs(url: str, md: sa.MetaData) -> list[Any]:
             return compare_metadata(MigrationContext.configure(connection=conn), md)
     finally:
         engine.dispose()
+
+
+def make_file_project(root: Path, url: str, models_source: str) -> Path:
+    """Return alembic.ini of a project whose env.py imports the ``models.py`` beside it."""
+    ini = init_project(root, url)
+    (root / "models.py").write_text(models_source)
+    env = root / "migrations" / "env.py"
+    text = env.read_text()
+    text = text.replace(
+        "target_metadata = None",
+        f"import sys\nsys.path.insert(0, {str(root)!r})\nimport models\n"
+        "sys.modules.pop('models')\ntarget_metadata = models.metadata",
+    )
+    text = text.replace("    fileConfig(config.config_file_name)", "    pass")
+    env.write_text(text)
+    return ini

@@ -180,12 +180,10 @@ def _compare_uniques(  # noqa: PLR0913 - one pass shared with compare_indexes
         added.append(keep_name(AddConstraintOp.from_constraint(uq), uq.name))
     for left in db_uniques:
         name = left.get("name")
-        if left.get("duplicates_index") in matched or not _db_allowed(
-            ctx, model, name, "unique_constraint"
-        ):
-            continue
         if left.get("duplicates_index"):
-            matched.add(str(left["duplicates_index"]))
+            continue  # it is a unique index there: dropped as one, as Alembic does
+        if not _db_allowed(ctx, model, name, "unique_constraint"):
+            continue
         const = _db_unique(db, left)
         if const is None:
             continue
@@ -198,8 +196,4 @@ def _db_unique(db: sa.Table, found: dict[str, Any]) -> sa.UniqueConstraint | Non
     for const in db.constraints:
         if isinstance(const, sa.UniqueConstraint) and tuple(c.name for c in const.columns) == cols:
             return const
-    if found.get("duplicates_index"):
-        const = sa.UniqueConstraint(*cols, name=found.get("name"))
-        db.append_constraint(const)
-        return const
     return None
