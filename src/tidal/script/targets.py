@@ -174,7 +174,8 @@ def shares_lineage(
     if not against:
         return True
     resolved = revision_for_ident(index, target)
-    assert resolved is not None
+    if resolved is None:
+        raise _not_a_revision(target)
     tests = {revision_for_ident(index, a) for a in against}
     line = descendants(index, [resolved], include_dependencies=include_dependencies)
     if tests.intersection(line):
@@ -322,16 +323,38 @@ def parse_upgrade_target(
     return (walk(index, start_at, steps, no_overwalk=assert_relative_length),)
 
 
+def _not_a_revision(node: object) -> RevisionError:
+    return RevisionError(
+        f"{node!r} is not a revision here", "start from a revision id, a label or 'heads'"
+    )
+
+
+def _as_words(nodes: Sequence[Node]) -> list[str]:
+    # Alembic looks a walk's "base" up as a name (usually failing); None cannot be.
+    words: list[str] = []
+    for node in nodes:
+        if node is None:
+            raise _not_a_revision(node)
+        words.append("base" if node is BASE else node)
+    return words
+
+
+def _only_ids(nodes: Sequence[Node]) -> list[str]:
+    if any(not isinstance(n, str) for n in nodes):
+        raise _not_a_revision(next(n for n in nodes if not isinstance(n, str)))
+    return [n for n in nodes if isinstance(n, str)]
+
+
 def _upgrade_start(index: GraphIndex, current: Sequence[str], label: str | None) -> Node:
     starts: Sequence[Node] = tuple(current) if current else (None,)
     if label:
         revs = get_revisions(index, list(current) if current else None)
-        on_branch = filter_for_lineage(index, [r for r in revs if isinstance(r, str)], label)
+        on_branch = filter_for_lineage(index, _as_words(revs), label)
         starts = on_branch
         if not on_branch:
             # The branch is not among the current heads: start from its newest
             # applied revision, or from before the bases.
-            applied = ancestors(index, [r for r in revs if isinstance(r, str)])
+            applied = ancestors(index, _only_ids(revs))
             active = filter_for_lineage(index, applied, label)
             below = {d for r in active for d in index.norm_down[r]}
             tips = [r for r in dict.fromkeys(active) if r not in below]
@@ -389,9 +412,7 @@ def _downgrade_symbol(
         found = list(filter_for_lineage(index, current, label))
         if not found:
             # Other branch heads may sit on top of the current head through depends_on.
-            closure = ancestors(
-                index, [r for r in get_revisions(index, current) if isinstance(r, str)]
-            )
+            closure = ancestors(index, _only_ids(get_revisions(index, current)))
             members = set(closure)
             tips = [r for r in closure if not any(c in members for c in index.nextrev[r])]
             found = list(filter_for_lineage(index, tips, label))
