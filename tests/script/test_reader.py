@@ -373,3 +373,20 @@ class TestWarmFastPath:
         expected = Revision("r1", ("a", "b"), ("x",), "d", "/p/r1.py", "doc")
         assert made == expected and hash(made) == hash(expected)
         assert vars(made) == vars(expected)
+
+
+def test_a_file_added_between_others_is_reordered_for_the_fast_path(
+    tmp_path: Path, cache_root: str
+) -> None:
+    v = tmp_path / "versions"
+    write(v / "a.py", "revision = 'a'\n")
+    write(v / "c.py", "revision = 'c'\ndown_revision = 'a'\n")
+    read_revisions([str(v)], cache_root=cache_root)
+    write(v / "b.py", "revision = 'b'\ndown_revision = 'a'\n")
+    assert [r.revision for r in read_revisions([str(v)], cache_root=cache_root)] == ["a", "b", "c"]
+    cache = HeaderCache(str(v), cache_root)
+    cache.load()
+    assert list(cache.entries) == ["a.py", "b.py", "c.py"]
+    cache.load()
+    assert cache.rows_if_unchanged(find_script_files(str(v))) is not None
+    assert not [n for n in os.listdir(cache_root) if n.startswith(".tmp-")]

@@ -501,23 +501,39 @@ class HeaderCache:
         self.dirty = True
 
     def prune(self, keep: Iterable[ScriptFile]) -> None:
-        """Drop entries of files that no longer exist."""
-        wanted = {self._key(f) for f in keep}
-        gone = [p for p in self.entries if p not in wanted]
-        for p in gone:
-            del self.entries[p]
-        if gone:
-            self.dirty = True
+        """Drop entries of files that no longer exist; keep the rest in ``keep``'s order.
+
+        The order matters: :meth:`rows_if_unchanged` compares whole columns, so a cache
+        whose entries are out of order (a file added between two others) is rewritten.
+        """
+        keys = [self._key(f) for f in keep]
+        entries = self.entries
+        if list(entries) == keys:
+            return
+        self._entries = {k: entries[k] for k in keys if k in entries}
+        self.dirty = True
+
+    def _temporary_file(self) -> tuple[int, str]:
+        """Create a new private file beside the cache (``tempfile`` costs ~10 ms to import)."""
+        import time
+
+        stamp = f"{os.getpid()}-{time.time_ns()}"
+        for attempt in range(100):  # O_EXCL: a thread that loses the race takes the next name
+            name = f".tmp-{stamp}-{attempt}.bin"
+            path = os.path.join(self.root, name)
+            try:
+                return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), path
+            except FileExistsError:
+                continue
+        raise FileExistsError(self.root)
 
     def save(self) -> None:
         """Write the cache atomically; failures to write are ignored (it is only a cache)."""
         if not self.dirty:
             return
         try:
-            import tempfile
-
             os.makedirs(self.root, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-", suffix=".bin")
+            fd, tmp = self._temporary_file()
             try:
                 names = list(self.entries)
                 stamps = list(self.entries.values())
