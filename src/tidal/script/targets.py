@@ -187,7 +187,7 @@ def shares_lineage(
 
 def filter_for_lineage(
     index: GraphIndex,
-    targets: Sequence[str],
+    targets: Sequence[str | None],
     check_against: str | None,
     include_dependencies: bool = False,
 ) -> tuple[str, ...]:
@@ -196,13 +196,15 @@ def filter_for_lineage(
     shares: list[str] = [label] if label else []
     shares.extend(ids)
     if not shares:
-        return tuple(targets)
+        return tuple(t for t in targets if t is not None)
     # One lineage set for all targets (Alembic walks both ways once per target).
     # It is built only once a target resolved, so errors come in Alembic's order.
     line: set[str] | None = None
     kept: list[str] = []
     for target in targets:
         resolved = revision_for_ident(index, target)
+        if target is None or resolved is None:
+            raise _not_a_revision(target)
         if line is None:
             tests = [revision_for_ident(index, a) for a in shares]
             line = _lineage(index, [t for t in tests if t is not None], include_dependencies)
@@ -329,14 +331,9 @@ def _not_a_revision(node: object) -> RevisionError:
     )
 
 
-def _as_words(nodes: Sequence[Node]) -> list[str]:
-    # Alembic looks a walk's "base" up as a name (usually failing); None cannot be.
-    words: list[str] = []
-    for node in nodes:
-        if node is None:
-            raise _not_a_revision(node)
-        words.append("base" if node is BASE else node)
-    return words
+def _as_words(nodes: Sequence[Node]) -> list[str | None]:
+    # Alembic looks a walk's "base" up as a name (usually failing), and fails on None.
+    return ["base" if node is BASE else node for node in nodes]
 
 
 def _only_ids(nodes: Sequence[Node]) -> list[str]:
