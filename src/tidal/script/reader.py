@@ -21,7 +21,7 @@ import marshal
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from tidal.errors import ScriptError
@@ -211,6 +211,31 @@ def _literal(raw: str) -> Any:
     return ast.literal_eval(raw)
 
 
+def _assignments(text: str, start: int) -> Iterator[re.Match[str]]:
+    """Yield the matches of ``_ASSIGN_RE.finditer(text, start)``, found faster.
+
+    The regex is tried only where a line starts with one of the four names (found with
+    ``str.find``), not at every position of the file; each match lies within one line,
+    so the matches are the same (in another order, which does not matter here).
+
+    Example:
+        >>> [m.group(1) for m in _assignments("x = 1\\nrevision = 'a'\\ndown_revision = None", 0)]
+        ['revision', 'down_revision']
+    """
+    for name in _HEADER_NAMES:
+        if start == 0 and text.startswith(name):
+            first = _ASSIGN_RE.match(text, 0)
+            if first is not None:
+                yield first
+        needle = "\n" + name
+        pos = text.find(needle, max(start - 1, 0))
+        while pos >= 0:
+            match = _ASSIGN_RE.match(text, pos + 1)
+            if match is not None:
+                yield match
+            pos = text.find(needle, pos + 1)
+
+
 def _fast_parse(text: str) -> _Row | None:
     """Scan for the header assignments; return None when ``ast`` must decide."""
     doc_and_end = _fast_doc(text)
@@ -218,7 +243,7 @@ def _fast_parse(text: str) -> _Row | None:
         return None
     doc, end = doc_and_end
     values: dict[str, Any] = {}
-    for match in _ASSIGN_RE.finditer(text, end):
+    for match in _assignments(text, end):
         name, raw = match.group(1), match.group(2)
         if name in values:
             return None
