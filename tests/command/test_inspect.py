@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -186,19 +187,38 @@ def test_history_blocks_give_the_bytes_of_one_line_per_call(
 def test_history_prints_the_lines_before_a_failure(
     cfg: Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tidal.script.directory import Script
+    from tidal.script import directory
 
     seen = 0
-    original = Script.cmd_format
+    original = directory._one_line
 
-    def flaky(self: Script, *args: object, **kwargs: object) -> str:
+    def flaky(*args: Any, **kwargs: Any) -> str:
         nonlocal seen
         seen += 1
         if seen == 3:
             raise TidalError("broken", "hint")
-        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(Script, "cmd_format", flaky)
+    monkeypatch.setattr(directory, "_one_line", flaky)
     with pytest.raises(TidalError):
         command.history(cfg)
     assert len(out(cfg).splitlines()) == 2
+
+
+def test_history_lines_are_script_cmd_format(cfg: Config) -> None:
+    from tidal.script.directory import ScriptDirectory
+
+    sd = ScriptDirectory.from_config(cfg)
+    for verbose in (False, True):
+        for currents in ((), ("b2",), ("m5", "c3")):
+            expected = [
+                sc.cmd_format(
+                    verbose,
+                    include_branches=True,
+                    include_doc=True,
+                    include_parents=True,
+                    currents=currents,
+                )
+                for sc in sd.walk_revisions()
+            ]
+            assert list(sd._walk_lines("base", "heads", verbose, currents)) == expected

@@ -194,16 +194,8 @@ def _display(
     currents: Sequence[str],
 ) -> None:
     with _Lines(config) as out:
-        for sc in script.walk_revisions(base=base, head=head):
-            out.add(
-                sc.cmd_format(
-                    verbose,
-                    include_branches=True,
-                    include_doc=True,
-                    include_parents=True,
-                    currents=currents,
-                )
-            )
+        for line in script._walk_lines(base, head, verbose, currents):
+            out.add(line)
 
 
 def show(config: Any, rev: str) -> None:

@@ -82,6 +82,53 @@ def _raw_option(config: Any, name: str) -> Any:
     return getter(name) if getter is not None else config.get_main_option(name)
 
 
+def _one_line(
+    index: Any,
+    rev: str,
+    header: Revision,
+    *,
+    include_branches: bool,
+    include_doc: bool,
+    include_parents: bool,
+    tree_indicators: bool,
+    head_indicators: bool,
+    currents: Sequence[str],
+) -> str:
+    """Return :meth:`Script.cmd_format`'s one-line form from the graph index and a header.
+
+    The Script properties it stands for, inlined: ``tidal history`` formats every
+    revision, and :meth:`ScriptDirectory._walk_lines` does it without a Script each.
+    """
+    text = ""
+    if include_parents:
+        down = header.down_revisions
+        text = ", ".join(down) if down else "<base>"
+        if header.depends_on is not None and header.dependencies:
+            text += f" ({', '.join(header.dependencies)})"
+        text += " -> "
+    text += rev
+    if include_branches:
+        labels = index.labels.get(rev)
+        if labels:
+            text += f" ({', '.join(sorted(labels))})"
+    if head_indicators:
+        if not index.nextrev.get(rev):
+            text += " (effective head)" if index.all_next.get(rev) else " (head)"
+        if rev in currents:
+            text += " (current)"
+    elif currents and rev in currents:
+        text += " (current)"
+    if tree_indicators:
+        if len(index.nextrev.get(rev, ())) > 1:
+            text += " (branchpoint)"
+        if header.down_revision is not None and len(header.down_revisions) > 1:
+            text += " (mergepoint)"
+    if include_doc:
+        longdoc = header.longdoc.strip() if header.longdoc else ""
+        text += ", " + longdoc.split("\n\n", 1)[0]
+    return text
+
+
 class Script:
     """One migration script: its header, its place in the graph, its module on demand.
 
@@ -266,36 +313,17 @@ class Script:
         """
         if verbose:
             return self._log_entry(currents)
-        # The properties above, inlined: `tidal history` formats every revision.
-        index = self._graph_index()
-        rev = self.revision
-        header = self._header
-        text = ""
-        if include_parents:
-            text = self._format_ids(header.down_revisions)
-            if header.depends_on is not None and header.dependencies:
-                text += f" ({', '.join(header.dependencies)})"
-            text += " -> "
-        text += rev
-        if include_branches:
-            labels = index.labels.get(rev)
-            if labels:
-                text += f" ({', '.join(sorted(labels))})"
-        if head_indicators:
-            if not index.nextrev.get(rev):
-                text += " (effective head)" if index.all_next.get(rev) else " (head)"
-            if rev in currents:
-                text += " (current)"
-        elif currents and rev in currents:
-            text += " (current)"
-        if tree_indicators:
-            if len(index.nextrev.get(rev, ())) > 1:
-                text += " (branchpoint)"
-            if header.down_revision is not None and len(header.down_revisions) > 1:
-                text += " (mergepoint)"
-        if include_doc:
-            text += f", {self.doc}"
-        return text
+        return _one_line(
+            self._graph_index(),
+            self.revision,
+            self._header,
+            include_branches=include_branches,
+            include_doc=include_doc,
+            include_parents=include_parents,
+            tree_indicators=tree_indicators,
+            head_indicators=head_indicators,
+            currents=currents,
+        )
 
     def _graph_index(self) -> Any:
         return self._directory.graph.index
@@ -502,6 +530,42 @@ class ScriptDirectory:
         for rev in self.graph.iterate_revisions(upper, lower, **kw):
             if isinstance(_rev_id(rev), str):
                 yield self._script(_rev_id(rev))
+
+    def _walk_lines(
+        self, base: str, head: str, verbose: bool, currents: Sequence[str]
+    ) -> Iterator[str]:
+        """Yield ``history``'s line for each revision of :meth:`walk_revisions`.
+
+        The same text as ``cmd_format(verbose, include_branches=True, include_doc=True,
+        include_parents=True, currents=currents)`` on each Script, without building the
+        Scripts for the one-line form.
+        """
+        if verbose:
+            for sc in self.walk_revisions(base, head):
+                yield sc.cmd_format(
+                    True,
+                    include_branches=True,
+                    include_doc=True,
+                    include_parents=True,
+                    currents=currents,
+                )
+            return
+        graph = self.graph
+        index = graph.index
+        for rev in graph.walk_revisions(base, head):
+            rev_id = getattr(rev, "revision", rev)
+            if isinstance(rev_id, str):
+                yield _one_line(
+                    index,
+                    rev_id,
+                    rev,
+                    include_branches=True,
+                    include_doc=True,
+                    include_parents=True,
+                    tree_indicators=True,
+                    head_indicators=True,
+                    currents=currents,
+                )
 
     def walk_revisions(self, base: str = "base", head: str = "heads") -> Iterator[Script]:
         """Yield Scripts from ``head`` down to ``base``, newest first, as Alembic does."""
