@@ -144,6 +144,33 @@ def change_comment(md: sa.MetaData) -> None:
     md.tables["parent"].c.name.comment = "the name"
 
 
+def rename_column(md: sa.MetaData) -> None:
+    """Rename parent.body to parent.content (same type and nullability)."""
+    table = md.tables["parent"]
+    table._columns.remove(table.c.body)
+    table.append_column(sa.Column("content", sa.Text))
+
+
+def rename_table(md: sa.MetaData) -> None:
+    """Rename child to kid, keeping its columns, key and indexes."""
+    md.remove(md.tables["child"])
+    sa.Table(
+        "kid",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column(
+            "parent_id",
+            sa.ForeignKey("parent.id", ondelete="CASCADE", name="fk_child_parent"),
+            nullable=False,
+        ),
+        sa.Column("code", sa.String(20), unique=True),
+        sa.Column("n", sa.Integer, index=True),
+    )
+
+
+#: Changes a drop and an add would lose data on; Tidal renames.
+RENAMES: dict[str, Change] = {f.__name__: f for f in (rename_column, rename_table)}
+
 CHANGES: dict[str, Change] = {
     f.__name__: f
     for f in (

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from tests.autogenerate.models import CHANGES, rich_metadata
+from tests.autogenerate.models import CHANGES, RENAMES, rich_metadata
 from tests.autogenerate.project import diffs, make_project, run, versions
 
 from tidal.errors import DatabaseNotAtHeadError, DriftError, UsageError
@@ -99,3 +99,49 @@ def test_process_revision_directives_can_empty_the_script(sqlite_url: str, tmp_p
         process_revision_directives=hook,
     )
     assert versions(ini) == []
+
+
+@pytest.mark.parametrize("change", sorted(RENAMES))
+def test_rename_keeps_rows(db_url: str, tmp_path: Path, change: str) -> None:
+    ini, name = _base(tmp_path, db_url)
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO parent (id, name, body) VALUES (1, 'p', 'text')"))
+        conn.execute(sa.text("INSERT INTO child (id, parent_id, code) VALUES (5, 1, 'c')"))
+    changed = rich_metadata(name)
+    RENAMES[change](changed)
+    run(ini, "revision", changed, message=change, autogenerate=True)
+    text = versions(ini)[-1].read_text()
+    assert "# detected as rename; check it" in text
+    assert "drop_table('child')" not in text and "drop_column('parent', 'body')" not in text
+    run(ini, "upgrade", None, "head")
+    assert "No new upgrade operations detected." in run(ini, "check", changed)
+    query = {
+        "rename_column": "SELECT content FROM parent WHERE id = 1",
+        "rename_table": "SELECT code FROM kid WHERE id = 5",
+    }[change]
+    with engine.connect() as conn:
+        assert conn.execute(sa.text(query)).scalar() in ("text", "c")
+    run(ini, "downgrade", None, "-1")
+    assert diffs(db_url, rich_metadata(name)) == []
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT body FROM parent WHERE id = 1")).scalar() == "text"
+        assert conn.execute(sa.text("SELECT code FROM child WHERE id = 5")).scalar() == "c"
+    engine.dispose()
+
+
+def test_renames_can_be_switched_off(sqlite_url: str, tmp_path: Path) -> None:
+    ini, _ = _base(tmp_path, sqlite_url)
+    env = ini.parent / "migrations" / "env.py"
+    env.write_text(
+        env.read_text().replace(
+            "connection=connection, target_metadata=target_metadata",
+            "connection=connection, target_metadata=target_metadata, detect_renames=False",
+        )
+    )
+    changed = rich_metadata("sqlite")
+    RENAMES["rename_column"](changed)
+    run(ini, "revision", changed, message="r", autogenerate=True)
+    text = versions(ini)[-1].read_text()
+    assert "detected as rename" not in text
+    assert "op.drop_column('parent', 'body')" in text

@@ -21,6 +21,7 @@ from tidal.operations.ops import (
     DropTableCommentOp,
     MigrationScript,
     OpContainer,
+    RenameTableOp,
     UpgradeOps,
 )
 
@@ -41,9 +42,15 @@ def _require_connection(ctx: AutogenContext) -> None:
         )
 
 
-def produce_migrations(context: Any, metadata: Any) -> MigrationScript:
-    """Compare ``metadata`` with the database of ``context``; return a MigrationScript."""
-    ctx = AutogenContext(context, metadata)
+def produce_migrations(
+    context: Any, metadata: Any, opts: dict[str, Any] | None = None
+) -> MigrationScript:
+    """Compare ``metadata`` with the database of ``context``; return a MigrationScript.
+
+    ``opts`` overrides the context's options (Tidal's ``detect_renames`` among them;
+    off here, as Alembic's API finds no renames, and on for ``revision``/``check``).
+    """
+    ctx = AutogenContext(context, metadata, opts)
     _require_connection(ctx)
     upgrade = UpgradeOps(compare_tables(ctx))
     return MigrationScript(rev_id=None, upgrade_ops=upgrade, downgrade_ops=upgrade.reverse())
@@ -62,6 +69,8 @@ def _alter_diffs(op: AlterColumnOp) -> list[tuple[Any, ...]]:
         "existing_comment": op.existing_comment,
     }
     out: list[tuple[Any, ...]] = []
+    if op.modify_name is not None:  # Tidal only: Alembic sees a drop and an add
+        out.append(("rename_column", *base, op.modify_name))
     if op.modify_type is not None:
         out.append(("modify_type", *base, existing, op.existing_type, op.modify_type))
     if op.modify_nullable is not None:
@@ -89,6 +98,8 @@ def _walk(ops: list[MigrateOperation]) -> Iterator[Any]:
             yield _alter_diffs(op)
         elif isinstance(op, CreateTableCommentOp):
             yield ("add_table_comment", op.table_name, op.comment, op.existing_comment)
+        elif isinstance(op, RenameTableOp):  # Tidal only: Alembic sees a drop and an add
+            yield ("rename_table", op.schema, op.table_name, op.new_table_name)
         elif isinstance(op, DropIndexOp) and op._reverse is not None:
             yield ("remove_index", op._reverse.to_index())
         elif isinstance(op, DropTableCommentOp):

@@ -56,6 +56,9 @@ class AutogenContext:
         self.snapshot = SchemaSnapshot()
         self.reflected = sa.MetaData()
         self._default_schema: str | None = None
+        #: Renames detected so far: old table name -> new; (table, old column) -> new.
+        self.table_renames: dict[str, str] = {}
+        self.column_renames: dict[tuple[str, str], str] = {}
 
     # --- names ------------------------------------------------------------------------
 

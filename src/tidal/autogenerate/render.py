@@ -85,6 +85,8 @@ def _default_text(value: Any, ro: RenderOptions) -> str:
 
 def _alter_column(op: ops.AlterColumnOp, ro: RenderOptions) -> list[str]:
     kw: list[str] = []
+    if op.modify_name is not None:
+        kw.append(f"new_column_name={op.modify_name!r}")
     if op.existing_type is not None:
         kw.append(f"existing_type={render_type(op.existing_type, ro)}")
     if op.modify_type is not None:

@@ -35,6 +35,14 @@ def _check_at_head(script: Any, heads: tuple[str, ...]) -> None:
         )
 
 
+def _renames_wanted(config: Any, context: Any) -> bool:
+    """Return False when ``--no-renames`` or ``configure(detect_renames=False)`` says so."""
+    cmd_opts = getattr(config, "cmd_opts", None)
+    if getattr(cmd_opts, "no_renames", False):
+        return False
+    return bool(context.opts.get("detect_renames", True))
+
+
 def _metadata(context: Any, script: Any) -> Any:
     metadata = context.opts.get("target_metadata")
     if metadata is None:
@@ -69,7 +77,11 @@ def run_autogenerate(
 
     def fn(heads: tuple[str, ...], context: Any) -> list[Any]:
         _check_at_head(script, heads)
-        produced = produce_migrations(context, _metadata(context, script))
+        produced = produce_migrations(
+            context,
+            _metadata(context, script),
+            {"detect_renames": _renames_wanted(config, context)},
+        )
         migration = MigrationScript(
             header.get("rev_id"),
             produced.upgrade_ops,

@@ -9,6 +9,13 @@ import sqlalchemy as sa
 
 from tidal.autogenerate.compare.comments import comments_compared
 from tidal.autogenerate.compare.defaults import default_changed
+from tidal.autogenerate.compare.renames import (
+    RENAME_COMMENT,
+    column_shape,
+    pair_unique,
+    renames_on,
+    unpaired,
+)
 from tidal.autogenerate.compare.types import type_changed
 from tidal.autogenerate.context import AutogenContext
 from tidal.operations.core import MigrateOperation
@@ -53,7 +60,56 @@ def compare_columns(
             continue
         log.info("Detected removed column '%s.%s'", model.name, db_col.name)
         dropped.append(DropColumnOp.from_column_and_tablename(schema, model.name, db_col))
+    if renames_on(ctx) and added and dropped:
+        return _renames(ctx, model, schema, added, altered, dropped)
     return added, altered, dropped
+
+
+def _renames(
+    ctx: AutogenContext,
+    model: sa.Table,
+    schema: str | None,
+    added: list[MigrateOperation],
+    altered: list[MigrateOperation],
+    dropped: list[MigrateOperation],
+) -> tuple[list[MigrateOperation], list[MigrateOperation], list[MigrateOperation]]:
+    """Turn a dropped and an added column of the same shape into a rename."""
+    adds = [op for op in added if isinstance(op, AddColumnOp)]
+    drops = [op for op in dropped if isinstance(op, DropColumnOp) and op._reverse is not None]
+    pairs = pair_unique(
+        adds,
+        drops,
+        lambda op: column_shape(ctx, op.column),
+        lambda op: column_shape(ctx, op._reverse.column),
+    )
+    renames: list[MigrateOperation] = []
+    for add, drop in pairs:
+        assert drop._reverse is not None
+        db_col = drop._reverse.column
+        log.info(
+            "Detected renamed column '%s.%s' -> '%s'", model.name, db_col.name, add.column.name
+        )
+        ctx.column_renames[(model.name, db_col.name)] = add.column.name
+        rename = AlterColumnOp(
+            model.name,
+            db_col.name,
+            schema=schema,
+            modify_name=add.column.name,
+            existing_type=db_col.type,
+            existing_nullable=bool(db_col.nullable),
+            existing_server_default=_existing_default(db_col),
+            existing_comment=db_col.comment,
+        )
+        rename.info["comment"] = RENAME_COMMENT
+        renames.append(rename)
+        follow = _alter(ctx, add.column, db_col, schema)
+        if follow is not None:
+            renames.append(follow)
+    return (
+        unpaired(added, [a for a, _ in pairs]),
+        [*renames, *altered],
+        unpaired(dropped, [d for _, d in pairs]),
+    )
 
 
 def _existing_default(db_col: sa.Column[Any]) -> Any:

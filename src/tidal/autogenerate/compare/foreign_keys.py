@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tidal.autogenerate.compare.indexes import keep_name
+from tidal.autogenerate.compare.indexes import keep_name, on_table
 from tidal.autogenerate.context import AutogenContext
 from tidal.operations.core import MigrateOperation
 from tidal.operations.ops import AddConstraintOp, DropConstraintOp
@@ -20,18 +20,31 @@ log = logging.getLogger("alembic.autogenerate.compare.constraints")
 Signature = tuple[tuple[str, ...], str | None, str, tuple[str, ...], str | None, str | None]
 
 
-def fk_signature(ctx: AutogenContext, fk: sa.ForeignKeyConstraint) -> Signature:
-    """Return what identifies a foreign key: local columns, target, ON DELETE/UPDATE."""
+def fk_signature(
+    ctx: AutogenContext, fk: sa.ForeignKeyConstraint, renamed_in: str | None = None
+) -> Signature:
+    """Return what identifies a foreign key: local columns, target, ON DELETE/UPDATE.
+
+    ``renamed_in``: for a reflected key, the table's name in the models; the renames
+    detected so far are applied, so a renamed table or column is not a changed key.
+    """
     first = fk.elements[0]
     parts = first.target_fullname.split(".")
     ref_table = parts[-2]
     ref_schema = ".".join(parts[:-2]) or None
+    local = tuple(fk.column_keys)
+    remote = tuple(e.target_fullname.split(".")[-1] for e in fk.elements)
+    if renamed_in is not None:
+        cols = ctx.column_renames
+        local = tuple(cols.get((renamed_in, c), c) for c in local)
+        ref_table = ctx.table_renames.get(ref_table, ref_table)
+        remote = tuple(cols.get((ref_table, c), c) for c in remote)
     rules = ctx.rules
     return (
-        tuple(fk.column_keys),
+        local,
         ctx.model_schema(ref_schema) if ref_schema else None,
         ref_table,
-        tuple(e.target_fullname.split(".")[-1] for e in fk.elements),
+        remote,
         rules.normalize_fk_action(fk.ondelete),
         rules.normalize_fk_action(fk.onupdate),
     )
@@ -50,7 +63,7 @@ def compare_foreign_keys(
     """Return ``(dropped, added)`` foreign key ops of one table present on both sides."""
     db_by_sig: dict[Signature, sa.ForeignKeyConstraint] = {}
     for fk in _fks(db):
-        db_by_sig.setdefault(fk_signature(ctx, fk), fk)
+        db_by_sig.setdefault(fk_signature(ctx, fk, model.name), fk)
     model_sigs: set[Signature] = set()
     added: list[MigrateOperation] = []
     for fk in _fks(model):
@@ -73,5 +86,7 @@ def compare_foreign_keys(
         if not ctx.include_object(fk, name, "foreign_key_constraint", True, None):
             continue
         log.info("Detected removed foreign key (%s) on table %s", ", ".join(sig[0]), model.name)
-        dropped.append(keep_name(DropConstraintOp.from_constraint(fk), fk.name))
+        dropped.append(
+            on_table(keep_name(DropConstraintOp.from_constraint(fk), fk.name), model.name)
+        )
     return dropped, added

@@ -16,7 +16,7 @@ from tidal.autogenerate.snapshot import TableSnapshot
 from tidal.operations.core import MigrateOperation
 from tidal.operations.ops import CreateIndexOp, DropConstraintOp, DropIndexOp
 
-__all__ = ["compare_indexes", "create_index", "drop_index", "keep_name"]
+__all__ = ["compare_indexes", "create_index", "drop_index", "keep_name", "on_table"]
 
 #: Alembic's logger name, so env.py logging configuration shows these lines as it does.
 log = logging.getLogger("alembic.autogenerate.compare.constraints")
@@ -58,8 +58,12 @@ def compare_indexes(
     ``kept_fks`` are the local columns of the foreign keys that stay: an index the
     database made for one of those is not the models' business.
     """
-    db_indexes = {ix["name"]: ix for ix in snap.indexes if not ix.get("duplicates_constraint")}
-    db_uniques = list(snap.uniques)
+    db_indexes = {
+        ix["name"]: _renamed(ctx, model.name, ix)
+        for ix in snap.indexes
+        if not ix.get("duplicates_constraint")
+    }
+    db_uniques = [_renamed(ctx, model.name, uq) for uq in snap.uniques]
     matched: set[str] = set()
     dropped: list[MigrateOperation] = []
     added: list[MigrateOperation] = []
@@ -74,7 +78,7 @@ def compare_indexes(
             if bool(found.get("unique")) == bool(index.unique) and same_cols:
                 continue
             log.info("Detected changed index '%s' on '%s'", name, model.name)
-            dropped.append(_drop_index(_db_index(db, str(name))))
+            dropped.append(on_table(_drop_index(_db_index(db, str(name))), model.name))
         elif name and index.unique and _take_unique(db_uniques, name, None, matched):
             matched.add(name)
             continue
@@ -88,7 +92,7 @@ def compare_indexes(
         if not _db_allowed(ctx, model, name, "index"):
             continue
         log.info("Detected removed index '%s' on '%s'", name, model.name)
-        dropped.append(_drop_index(_db_index(db, name)))
+        dropped.append(on_table(_drop_index(_db_index(db, name)), model.name))
     return dropped, added
 
 
@@ -113,6 +117,17 @@ def drop_index(index: sa.Index) -> DropIndexOp:
     return _drop_index(index)
 
 
+def on_table(op: Any, table_name: str) -> Any:
+    """Return ``op`` (and its reverse) aimed at ``table_name``: a renamed table's new name."""
+    op.table_name = table_name
+    reverse = getattr(op, "_reverse", None)
+    if reverse is not None:
+        reverse.table_name = table_name
+        if hasattr(reverse, "source_table"):
+            reverse.source_table = table_name
+    return op
+
+
 def keep_name(op: Any, name: Any) -> Any:
     """Put the constraint's own name (a ``conv`` stays one) back on ``op``."""
     if name is not None:
@@ -121,6 +136,17 @@ def keep_name(op: Any, name: Any) -> Any:
         if reverse is not None:
             reverse.constraint_name = name
     return op
+
+
+def _renamed(ctx: AutogenContext, table: str, found: dict[str, Any]) -> dict[str, Any]:
+    """Return a reflected index or unique with renamed columns under their new names."""
+    if not ctx.column_renames:
+        return found
+    names = [
+        ctx.column_renames.get((table, n), n) if n is not None else None
+        for n in found.get("column_names") or []
+    ]
+    return {**found, "column_names": names}
 
 
 def _db_index(db: sa.Table, name: str) -> sa.Index:
@@ -188,11 +214,16 @@ def _compare_uniques(  # noqa: PLR0913 - one pass shared with compare_indexes
         if const is None:
             continue
         log.info("Detected removed unique constraint '%s' on '%s'", name, model.name)
-        dropped.append(keep_name(DropConstraintOp.from_constraint(const), const.name))
+        dropped.append(
+            on_table(keep_name(DropConstraintOp.from_constraint(const), const.name), model.name)
+        )
 
 
 def _db_unique(db: sa.Table, found: dict[str, Any]) -> sa.UniqueConstraint | None:
     cols = tuple(found["column_names"])
+    for const in db.constraints:
+        if isinstance(const, sa.UniqueConstraint) and const.name == found.get("name"):
+            return const
     for const in db.constraints:
         if isinstance(const, sa.UniqueConstraint) and tuple(c.name for c in const.columns) == cols:
             return const

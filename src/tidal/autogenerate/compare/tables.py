@@ -18,6 +18,13 @@ from tidal.autogenerate.compare.columns import compare_columns
 from tidal.autogenerate.compare.comments import compare_table_comment
 from tidal.autogenerate.compare.foreign_keys import compare_foreign_keys
 from tidal.autogenerate.compare.indexes import compare_indexes, create_index, drop_index
+from tidal.autogenerate.compare.renames import (
+    RENAME_COMMENT,
+    pair_unique,
+    renames_on,
+    table_shape,
+    unpaired,
+)
 from tidal.autogenerate.context import AutogenContext
 from tidal.autogenerate.snapshot import reflect
 from tidal.operations.core import MigrateOperation
@@ -25,6 +32,7 @@ from tidal.operations.ops import (
     CreateTableOp,
     DropTableOp,
     ModifyTableOps,
+    RenameTableOp,
 )
 
 __all__ = ["compare_tables"]
@@ -60,19 +68,34 @@ def compare_tables(ctx: AutogenContext) -> list[MigrateOperation]:
     new = [t for k, t in model.items() if k not in db_keys]
     new = [t for t in new if ctx.include_object(t, t.name, "table", False, None)]
     gone = [ctx.snapshot.tables[k] for k in sorted(db_keys - set(model), key=str)]
+    pairs: dict[Key, sa.Table] = {}
     gone_tables = [
         t
         for t in ctx.sorted_db_tables(gone)
         if (ctx.model_schema(t.schema), t.name) in db_keys - set(model)
         and ctx.include_object(t, t.name, "table", True, None)
     ]
+    renamed: list[tuple[sa.Table, sa.Table]] = []
+    if renames_on(ctx):
+        renamed = pair_unique(
+            new, gone_tables, lambda t: table_shape(ctx, t), lambda t: table_shape(ctx, t)
+        )
+        new = unpaired(new, [m for m, _ in renamed])
+        gone_tables = unpaired(gone_tables, [d for _, d in renamed])
     ops: list[MigrateOperation] = []
+    for model_table, db_table in renamed:
+        log.info("Detected renamed table '%s' -> '%s'", _qual(db_table), model_table.name)
+        ctx.table_renames[db_table.name] = model_table.name
+        rename = RenameTableOp(db_table.name, model_table.name, schema=model_table.schema)
+        rename.info["comment"] = RENAME_COMMENT
+        ops.append(rename)
+        pairs[(ctx.model_schema(model_table.schema), model_table.name)] = db_table
     for table in sa.schema.sort_tables(new):
         log.info("Detected added table '%s'", _qual(table))
         ops.append(CreateTableOp.from_table(table))
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
             ops.append(create_index(index))
-    ops.extend(_modify(ctx, model, db_keys))
+    ops.extend(_modify(ctx, model, db_keys, pairs))
     for table in reversed(gone_tables):
         log.info("Detected removed table '%s'", _qual(table))
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
@@ -95,20 +118,27 @@ def _qual(table: sa.Table) -> str:
 
 
 def _modify(
-    ctx: AutogenContext, model: dict[Key, sa.Table], db_keys: set[Key]
+    ctx: AutogenContext,
+    model: dict[Key, sa.Table],
+    db_keys: set[Key],
+    renamed: dict[Key, sa.Table],
 ) -> list[MigrateOperation]:
+    # Columns first, for every table: the column renames they find are what the
+    # foreign key and index comparisons must see.
+    work: list[tuple[Key, sa.Table, sa.Table, Any, tuple[list[MigrateOperation], ...]]] = []
+    for key in sorted((k for k in model if k in db_keys or k in renamed), key=str):
+        table = model[key]
+        old = renamed.get(key)
+        snap = ctx.snapshot.tables[(key[0], old.name) if old is not None else key]
+        db = ctx.db_table(snap)
+        if not ctx.include_object(table, key[1], "table", False, db):
+            continue
+        work.append((key, table, db, snap, compare_columns(ctx, table, db, key[0])))
     fk_drops: list[MigrateOperation] = []
     middle: list[MigrateOperation] = []
     fk_adds: list[MigrateOperation] = []
-    for key in sorted((k for k in model if k in db_keys), key=str):
-        schema, name = key
-        table = model[key]
-        snap = ctx.snapshot.tables[key]
-        db = ctx.db_table(snap)
-        if not ctx.include_object(table, name, "table", False, db):
-            continue
+    for (schema, name), table, db, snap, (added, altered, dropped) in work:
         dropped_fks, added_fks = compare_foreign_keys(ctx, table, db)
-        added, altered, dropped = compare_columns(ctx, table, db, schema)
         gone = {tuple(op.to_diff_tuple()[1].column_keys) for op in dropped_fks}
         kept = {tuple(fk["constrained_columns"]) for fk in snap.foreign_keys} - gone
         dropped_ix, added_ix = compare_indexes(ctx, table, db, snap, kept)
