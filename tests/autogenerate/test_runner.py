@@ -145,3 +145,30 @@ def test_renames_can_be_switched_off(sqlite_url: str, tmp_path: Path) -> None:
     text = versions(ini)[-1].read_text()
     assert "detected as rename" not in text
     assert "op.drop_column('parent', 'body')" in text
+
+
+def test_drops_of_data_are_warned(db_url: str, tmp_path: Path) -> None:
+    ini, name = _base(tmp_path, db_url)
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO parent (id, name, body) VALUES (1, 'p', 'text')"))
+        conn.execute(sa.text("INSERT INTO child (id, parent_id) VALUES (5, 1)"))
+    engine.dispose()
+    changed = rich_metadata(name)
+    CHANGES["drop_child"](changed)
+    CHANGES["drop_column"](changed)
+    changed.tables["parent"]._columns.remove(changed.tables["parent"].c.ratio)
+    run(
+        ini,
+        "revision",
+        changed,
+        message="drops",
+        autogenerate=True,
+    )
+    upgrade = versions(ini)[-1].read_text().split("def downgrade", 1)[0]
+    assert "    # WARNING: column parent.body holds data; this drops it\n" in upgrade
+    assert (
+        "    # WARNING: table child holds data; this drops it\n    op.drop_table('child')"
+        in upgrade
+    )
+    assert "parent.ratio holds data" not in upgrade  # all NULL: nothing is lost

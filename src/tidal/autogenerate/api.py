@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tidal.autogenerate.compare import compare_tables
+from tidal.autogenerate.compare.data_loss import mark_data_loss
 from tidal.autogenerate.context import AutogenContext
 from tidal.autogenerate.render import render_ops
 from tidal.autogenerate.render_items import RenderOptions
@@ -53,6 +54,7 @@ def produce_migrations(
     ctx = AutogenContext(context, metadata, opts)
     _require_connection(ctx)
     upgrade = UpgradeOps(compare_tables(ctx))
+    mark_data_loss(ctx, upgrade.ops)
     return MigrationScript(rev_id=None, upgrade_ops=upgrade, downgrade_ops=upgrade.reverse())
 
 
