@@ -10,6 +10,7 @@ from typing import Any
 
 from tidal.autogenerate.compare import compare_tables
 from tidal.autogenerate.compare.data_loss import mark_data_loss
+from tidal.autogenerate.compare.enums import EnumTypeOp
 from tidal.autogenerate.context import AutogenContext
 from tidal.autogenerate.render import render_ops
 from tidal.autogenerate.render_items import RenderOptions
@@ -100,6 +101,9 @@ def _walk(ops: list[MigrateOperation]) -> Iterator[Any]:
             yield _alter_diffs(op)
         elif isinstance(op, CreateTableCommentOp):
             yield ("add_table_comment", op.table_name, op.comment, op.existing_comment)
+        elif isinstance(op, EnumTypeOp):
+            if op.up:  # a type that create/drop_table handles by itself is no difference
+                yield op.to_diff_tuple()
         elif isinstance(op, RenameTableOp):  # Tidal only: Alembic sees a drop and an add
             yield ("rename_table", op.schema, op.table_name, op.new_table_name)
         elif isinstance(op, DropIndexOp) and op._reverse is not None:

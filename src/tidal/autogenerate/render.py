@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tidal.autogenerate.compare.enums import EnumTypeOp
 from tidal.autogenerate.render_items import (
     RenderOptions,
     render_column,
@@ -222,6 +223,10 @@ def _modify_table(op: ops.ModifyTableOps, ro: RenderOptions) -> list[str]:
     return lines
 
 
+def _enum_type(op: EnumTypeOp, ro: RenderOptions) -> list[str]:
+    return [f"{ro.op_prefix}execute({statement!r})" for statement in op.up]
+
+
 #: operation class -> renderer.
 RENDERERS: dict[type, Renderer] = {
     ops.CreateTableOp: _create_table,
@@ -240,6 +245,7 @@ RENDERERS: dict[type, Renderer] = {
     ops.DropTableCommentOp: _drop_table_comment,
     ops.RenameTableOp: _rename_table,
     ops.ModifyTableOps: _modify_table,
+    EnumTypeOp: _enum_type,
 }
 
 

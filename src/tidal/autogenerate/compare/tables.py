@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from tidal.autogenerate.compare.columns import compare_columns
 from tidal.autogenerate.compare.comments import compare_table_comment
+from tidal.autogenerate.compare.enums import compare_enums
 from tidal.autogenerate.compare.foreign_keys import compare_foreign_keys
 from tidal.autogenerate.compare.indexes import compare_indexes, create_index, drop_index
 from tidal.autogenerate.compare.renames import (
@@ -96,13 +97,22 @@ def compare_tables(ctx: AutogenContext) -> list[MigrateOperation]:
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
             ops.append(create_index(index))
     ops.extend(_modify(ctx, model, db_keys, pairs))
+    first, last = compare_enums(
+        ctx,
+        list(model.values()),
+        list(new),
+        [ctx.db_table(snap) for snap in ctx.snapshot.tables.values()]
+        if ctx.rules.named_enums
+        else [],
+        gone_tables,
+    )
     for table in reversed(gone_tables):
         log.info("Detected removed table '%s'", _qual(table))
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
             if not _backs_fk(ctx, table, index):
                 ops.append(drop_index(index))
         ops.append(DropTableOp.from_table(table))
-    return ops
+    return [*first, *ops, *last]
 
 
 def _backs_fk(ctx: AutogenContext, table: sa.Table, index: sa.Index) -> bool:

@@ -89,6 +89,31 @@ class AutogenRules:
         default = column.get("default")
         return None if default is None else str(default)
 
+    #: Enum types are schema objects of their own (CREATE TYPE), made and dropped apart.
+    named_enums = False
+
+    def reflect_enums(self, connection: Any, schema: str | None) -> dict[str, list[str]]:
+        """Return the database's named enum types and their values (none by default)."""
+        return {}
+
+    def create_enum_sql(self, dialect: Dialect, name: str, values: list[str]) -> str:
+        """Return the statement creating a named enum type."""
+        raise NotImplementedError
+
+    def drop_enum_sql(self, dialect: Dialect, name: str) -> str:
+        """Return the statement dropping a named enum type."""
+        raise NotImplementedError
+
+    def add_enum_value_sql(self, dialect: Dialect, name: str, value: str) -> str:
+        """Return the statement adding one value to a named enum type."""
+        raise NotImplementedError
+
+    def recreate_enum_sql(
+        self, dialect: Dialect, name: str, values: list[str], columns: list[tuple[str, str]]
+    ) -> list[str]:
+        """Return the statements giving a named enum type exactly ``values``."""
+        raise NotImplementedError
+
     def normalize_fk_action(self, action: str | None) -> str | None:
         """Return ON DELETE/UPDATE actions with the database's default as None.
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sqlalchemy.engine import Dialect
+
 from tidal.dialects.autogen import AutogenRules, normalize_sql
 
 __all__ = ["RULES", "PostgresqlAutogenRules"]
@@ -46,6 +48,60 @@ class PostgresqlAutogenRules(AutogenRules):
         if column.get("autoincrement") and str(default).startswith("nextval("):
             return None
         return str(default)
+
+    named_enums = True
+
+    def reflect_enums(self, connection: Any, schema: str | None) -> dict[str, list[str]]:
+        """Return the enum types visible in ``schema`` with their labels in order."""
+        import sqlalchemy as sa
+
+        found = sa.inspect(connection).get_enums(schema=schema or None)
+        return {e["name"]: list(e["labels"]) for e in found if e.get("visible", True)}
+
+    def create_enum_sql(self, dialect: Dialect, name: str, values: list[str]) -> str:
+        """Return ``CREATE TYPE name AS ENUM (...)``.
+
+        Example:
+            >>> from sqlalchemy.dialects import postgresql as pg
+            >>> RULES.create_enum_sql(pg.dialect(), "mood", ["ok", "it's"])
+            "CREATE TYPE mood AS ENUM ('ok', 'it''s')"
+        """
+        labels = ", ".join(_literal(v) for v in values)
+        return f"CREATE TYPE {_ident(dialect, name)} AS ENUM ({labels})"
+
+    def drop_enum_sql(self, dialect: Dialect, name: str) -> str:
+        """Return ``DROP TYPE name``."""
+        return f"DROP TYPE {_ident(dialect, name)}"
+
+    def add_enum_value_sql(self, dialect: Dialect, name: str, value: str) -> str:
+        """Return ``ALTER TYPE name ADD VALUE 'v'`` (runs in a transaction from 12 on)."""
+        return f"ALTER TYPE {_ident(dialect, name)} ADD VALUE {_literal(value)}"
+
+    def recreate_enum_sql(
+        self, dialect: Dialect, name: str, values: list[str], columns: list[tuple[str, str]]
+    ) -> list[str]:
+        """Return rename-old, create-new, re-type each column, drop-old."""
+        old = f"{name}_old"
+        out = [
+            f"ALTER TYPE {_ident(dialect, name)} RENAME TO {_ident(dialect, old)}",
+            self.create_enum_sql(dialect, name, values),
+        ]
+        for table, column in columns:
+            col = _ident(dialect, column)
+            out.append(
+                f"ALTER TABLE {_ident(dialect, table)} ALTER COLUMN {col} TYPE "
+                f"{_ident(dialect, name)} USING {col}::text::{_ident(dialect, name)}"
+            )
+        out.append(self.drop_enum_sql(dialect, old))
+        return out
+
+
+def _ident(dialect: Dialect, name: str) -> str:
+    return str(dialect.identifier_preparer.quote(name))
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 RULES = PostgresqlAutogenRules()

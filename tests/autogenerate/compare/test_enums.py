@@ -1,0 +1,85 @@
+"""Named enum types on PostgreSQL: created, given values, dropped; downgrades restore them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from tests.autogenerate.project import diffs, make_project, run, versions
+
+pytestmark = pytest.mark.postgresql
+
+
+def _md(*columns: tuple[str, tuple[str, ...]], table: str = "t") -> sa.MetaData:
+    md = sa.MetaData()
+    cols = [sa.Column(name, sa.Enum(*values, name=f"{name}_enum")) for name, values in columns]
+    sa.Table(table, md, sa.Column("id", sa.Integer, primary_key=True), *cols)
+    return md
+
+
+def _types(url: str) -> dict[str, list[str]]:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT t.typname, e.enumlabel FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid "
+            "ORDER BY t.typname, e.enumsortorder"
+        ).all()
+    engine.dispose()
+    out: dict[str, list[str]] = {}
+    for name, label in rows:
+        out.setdefault(name, []).append(label)
+    return out
+
+
+def _step(ini: Path, url: str, before: sa.MetaData, after: sa.MetaData, message: str) -> str:
+    run(ini, "revision", after, message=message, autogenerate=True)
+    text = versions(ini)[-1].read_text()
+    run(ini, "upgrade", None, "head")
+    assert "No new upgrade operations detected." in run(ini, "check", after)
+    assert diffs(url, after) == []
+    return text
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        (_md(("k", ("a", "b")), ("k2", ("x", "y"))), {"k_enum": ["a", "b"], "k2_enum": ["x", "y"]}),
+        (_md(("k", ("a", "b", "c"))), {"k_enum": ["a", "b", "c"]}),
+        (_md(("k", ("b", "a"))), {"k_enum": ["b", "a"]}),
+        (_md(("k", ("a",))), {"k_enum": ["a"]}),
+        (_md(), {}),
+    ],
+    ids=["new-type-on-add-column", "add-value", "reorder", "remove-value", "drop-unused"],
+)
+def test_enum_change_round_trip(
+    pg_url: str, tmp_path: Path, after: sa.MetaData, expected: dict[str, list[str]]
+) -> None:
+    ini = make_project(tmp_path / "p", pg_url)
+    before = _md(("k", ("a", "b")))
+    _step(ini, pg_url, sa.MetaData(), before, "base")
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO t (id, k) VALUES (1, 'a')")
+    engine.dispose()
+    text = _step(ini, pg_url, before, after, "change")
+    assert "op.execute(" in text
+    assert _types(pg_url) == expected
+    run(ini, "downgrade", None, "-1")
+    assert _types(pg_url) == {"k_enum": ["a", "b"]}
+    assert diffs(pg_url, before) == []
+    run(ini, "downgrade", None, "base")
+    assert _types(pg_url) == {}
+
+
+def test_dropped_table_takes_its_type_and_downgrade_brings_both_back(
+    pg_url: str, tmp_path: Path
+) -> None:
+    ini = make_project(tmp_path / "p", pg_url)
+    before = _md(("k", ("a", "b")))
+    _step(ini, pg_url, sa.MetaData(), before, "base")
+    _step(ini, pg_url, before, sa.MetaData(), "drop")
+    assert _types(pg_url) == {}
+    run(ini, "downgrade", None, "-1")
+    assert _types(pg_url) == {"k_enum": ["a", "b"]}
+    assert diffs(pg_url, before) == []
