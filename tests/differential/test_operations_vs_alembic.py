@@ -114,20 +114,12 @@ def _outcome(fn: Callable[[], str]) -> list[str]:
         return ["<refused>"]
 
 
-# Where Tidal deliberately differs from Alembic (documented in the report).
-DEVIATIONS = {
-    ("add_column", "sqlite"),  # Alembic refuses the inline FK/unique; SQLite accepts them
-}
-
-
 @pytest.mark.parametrize("dialect", DIALECTS)
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_sql_text_matches_alembic(case: str, dialect: str) -> None:
     fn = CASES[case]
     ours = _outcome(lambda: render(dialect, fn))
     theirs = _outcome(lambda: alembic_render(dialect, fn))
-    if (case, dialect) in DEVIATIONS:
-        pytest.skip("documented deviation")
     if theirs == ["<refused>"]:
         return  # Alembic cannot render it; Tidal may do better
     assert ours == theirs
