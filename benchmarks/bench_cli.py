@@ -4,7 +4,7 @@
 it pays for env.py and SQLAlchemy as well as for reading the scripts.
 
 Usage: python -m benchmarks.bench_cli [--sizes 1000 5000] [--repeat 5]
-       [--commands heads history branches current] [--markdown FILE]
+       [--commands heads history branches current] [--no-script-bytecode] [--markdown FILE]
 """
 
 from __future__ import annotations
@@ -44,8 +44,32 @@ def _current(
     return ("current", "warm", alembic["alembic"], tidal["tidal"], baseline)
 
 
+def _without_script_bytecode(
+    project: Path, argv_a: list[str], argv_t: list[str], repeat: int, warm_env: dict[str, str]
+) -> tuple[str, str, Timing, Timing, Timing | None]:
+    """Time Alembic with no ``.pyc`` for the scripts, against Tidal with a warm cache.
+
+    That is Alembic on a fresh checkout, a read-only tree or with
+    ``PYTHONDONTWRITEBYTECODE``: it compiles every script on every command.
+    """
+    pycache = project / "migrations" / "versions" / "__pycache__"
+
+    def drop_pyc() -> None:
+        shutil.rmtree(pycache, ignore_errors=True)
+
+    runs = paired(
+        {"alembic": argv_a, "tidal": argv_t},
+        project,
+        repeat,
+        env={"alembic": {"PYTHONDONTWRITEBYTECODE": "1"}, "tidal": warm_env},
+        before={"alembic": drop_pyc},
+        warmup=False,
+    )
+    return (argv_a[-1], "warm, no script .pyc", runs["alembic"], runs["tidal"], None)
+
+
 def bench_size(
-    n: int, repeat: int, commands: tuple[str, ...] = COMMANDS
+    n: int, repeat: int, commands: tuple[str, ...] = COMMANDS, no_pyc: bool = False
 ) -> list[tuple[str, str, Timing, Timing, Timing | None]]:
     """Return rows (command, cache, alembic, tidal, baseline) for one history size."""
     rows: list[tuple[str, str, Timing, Timing, Timing | None]] = []
@@ -81,6 +105,8 @@ def bench_size(
                 before={"tidal": wipe},
             )
             rows.append((command, "cold", cold["alembic"], cold["tidal"], None))
+            if no_pyc:
+                rows.append(_without_script_bytecode(project, argv_a, argv_t, repeat, warm_env))
     return rows
 
 
@@ -90,6 +116,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--commands", nargs="+", choices=COMMANDS, default=list(COMMANDS))
+    parser.add_argument(
+        "--no-script-bytecode",
+        action="store_true",
+        help="also time Alembic with no .pyc for the scripts (it compiles each one)",
+    )
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
     lines = [
@@ -99,7 +130,9 @@ def main() -> None:
     ]
     for n in args.sizes:
         baseline: Timing | None = None
-        for command, cache, a, t, base in bench_size(n, args.repeat, tuple(args.commands)):
+        for command, cache, a, t, base in bench_size(
+            n, args.repeat, tuple(args.commands), args.no_script_bytecode
+        ):
             baseline = base or baseline
             vs_base = f"{t.best / base.best:.1f}x" if base else "-"
             lines.append(

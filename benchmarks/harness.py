@@ -57,8 +57,8 @@ def clean_environ(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     would be compiled from source on every run while Alembic's installed ``.pyc`` files load,
     which measures the compiler rather than either tool.
     """
-    full = {**os.environ, **(extra or {})}
-    full.pop("PYTHONDONTWRITEBYTECODE", None)
+    full = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    full.update(extra or {})  # a run may still ask for it explicitly
     return full
 
 
