@@ -172,3 +172,40 @@ def test_drops_of_data_are_warned(db_url: str, tmp_path: Path) -> None:
         in upgrade
     )
     assert "parent.ratio holds data" not in upgrade  # all NULL: nothing is lost
+
+
+def _cycle() -> sa.MetaData:
+    md = sa.MetaData()
+    sa.Table(
+        "hen",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("egg_id", sa.Integer, sa.ForeignKey("egg.id", name="fk_hen_egg")),
+    )
+    sa.Table(
+        "egg",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("hen_id", sa.Integer, sa.ForeignKey("hen.id", name="fk_egg_hen")),
+    )
+    return md
+
+
+@pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
+def test_fk_cycle_is_split_into_create_then_add(db_url: str, tmp_path: Path) -> None:
+    ini = make_project(tmp_path / "proj", db_url)
+    run(ini, "revision", _cycle(), message="cycle", autogenerate=True)
+    text = versions(ini)[-1].read_text()
+    upgrade, downgrade = text.split("def downgrade", 1)
+    assert upgrade.index("op.create_table('hen'") < upgrade.index("op.create_foreign_key(")
+    assert upgrade.index("op.create_table('egg'") < upgrade.index("op.create_foreign_key(")
+    assert downgrade.index("op.drop_constraint(") < downgrade.index("op.drop_table(")
+    run(ini, "upgrade", None, "head")
+    assert "No new upgrade operations detected." in run(ini, "check", _cycle())
+    run(ini, "revision", sa.MetaData(), message="drop", autogenerate=True)
+    run(ini, "upgrade", None, "head")
+    assert diffs(db_url, sa.MetaData()) == []
+    run(ini, "downgrade", None, "-1")
+    assert diffs(db_url, _cycle()) == []
+    run(ini, "downgrade", None, "base")
+    assert diffs(db_url, sa.MetaData()) == []

@@ -138,4 +138,5 @@ class AutogenContext:
     def sorted_db_tables(self, snaps: Iterable[TableSnapshot]) -> list[sa.Table]:
         """Return the reflected tables, referenced ones first."""
         tables = [self.db_table(s) for s in snaps]
-        return list(sa.schema.sort_tables(tables))
+        ordered = sa.schema.sort_tables_and_constraints(tables)  # type: ignore[no-untyped-call]
+        return [t for t, _ in ordered if t is not None]

@@ -18,7 +18,12 @@ from tidal.autogenerate.compare.columns import compare_columns
 from tidal.autogenerate.compare.comments import compare_table_comment
 from tidal.autogenerate.compare.enums import compare_enums
 from tidal.autogenerate.compare.foreign_keys import compare_foreign_keys
-from tidal.autogenerate.compare.indexes import compare_indexes, create_index, drop_index
+from tidal.autogenerate.compare.indexes import (
+    compare_indexes,
+    create_index,
+    drop_index,
+    keep_name,
+)
 from tidal.autogenerate.compare.renames import (
     RENAME_COMMENT,
     pair_unique,
@@ -30,7 +35,9 @@ from tidal.autogenerate.context import AutogenContext
 from tidal.autogenerate.snapshot import reflect
 from tidal.operations.core import MigrateOperation
 from tidal.operations.ops import (
+    AddConstraintOp,
     CreateTableOp,
+    DropConstraintOp,
     DropTableOp,
     ModifyTableOps,
     RenameTableOp,
@@ -83,19 +90,8 @@ def compare_tables(ctx: AutogenContext) -> list[MigrateOperation]:
         )
         new = unpaired(new, [m for m, _ in renamed])
         gone_tables = unpaired(gone_tables, [d for _, d in renamed])
-    ops: list[MigrateOperation] = []
-    for model_table, db_table in renamed:
-        log.info("Detected renamed table '%s' -> '%s'", _qual(db_table), model_table.name)
-        ctx.table_renames[db_table.name] = model_table.name
-        rename = RenameTableOp(db_table.name, model_table.name, schema=model_table.schema)
-        rename.info["comment"] = RENAME_COMMENT
-        ops.append(rename)
-        pairs[(ctx.model_schema(model_table.schema), model_table.name)] = db_table
-    for table in sa.schema.sort_tables(new):
-        log.info("Detected added table '%s'", _qual(table))
-        ops.append(CreateTableOp.from_table(table))
-        for index in sorted(table.indexes, key=lambda i: str(i.name)):
-            ops.append(create_index(index))
+    ops: list[MigrateOperation] = _rename_ops(ctx, renamed, pairs)
+    ops.extend(_create_ops(new))
     ops.extend(_modify(ctx, model, db_keys, pairs))
     first, last = compare_enums(
         ctx,
@@ -106,13 +102,78 @@ def compare_tables(ctx: AutogenContext) -> list[MigrateOperation]:
         else [],
         gone_tables,
     )
-    for table in reversed(gone_tables):
+    ops.extend(_drop_ops(ctx, gone_tables))
+    return [*first, *ops, *last]
+
+
+def _rename_ops(
+    ctx: AutogenContext, renamed: list[tuple[sa.Table, sa.Table]], pairs: dict[Key, sa.Table]
+) -> list[MigrateOperation]:
+    ops: list[MigrateOperation] = []
+    for model_table, db_table in renamed:
+        log.info("Detected renamed table '%s' -> '%s'", _qual(db_table), model_table.name)
+        ctx.table_renames[db_table.name] = model_table.name
+        rename = RenameTableOp(db_table.name, model_table.name, schema=model_table.schema)
+        rename.info["comment"] = RENAME_COMMENT
+        ops.append(rename)
+        pairs[(ctx.model_schema(model_table.schema), model_table.name)] = db_table
+    return ops
+
+
+def _split_cycles(
+    tables: list[sa.Table],
+) -> tuple[list[sa.Table], list[sa.ForeignKeyConstraint]]:
+    """Return the tables, referenced ones first, and the keys of FK cycles among them."""
+    ordered: list[sa.Table] = []
+    cycles: list[sa.ForeignKeyConstraint] = []
+    for table, fkcs in sa.schema.sort_tables_and_constraints(tables):  # type: ignore[no-untyped-call]
+        if table is None:
+            cycles.extend(sorted(fkcs, key=lambda c: (c.table.name, str(c.name))))
+        else:
+            ordered.append(table)
+    return ordered, cycles
+
+
+def _without(items: list[Any], drop: list[sa.ForeignKeyConstraint]) -> list[Any]:
+    # By identity: == on a Column builds a SQL expression.
+    ids = {id(c) for c in drop}
+    return [i for i in items if id(i) not in ids]
+
+
+def _create_ops(new: list[sa.Table]) -> list[MigrateOperation]:
+    """Create tables referenced-first; keys in a cycle are added once all tables exist."""
+    ordered, cycles = _split_cycles(new)
+    ops: list[MigrateOperation] = []
+    for table in ordered:
+        log.info("Detected added table '%s'", _qual(table))
+        create = CreateTableOp.from_table(table)
+        create.columns = _without(create.columns, cycles)
+        ops.append(create)
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            ops.append(create_index(index))
+    for fk in cycles:
+        add = keep_name(AddConstraintOp.from_constraint(fk), fk.name)
+        ops.append(ModifyTableOps(fk.table.name, [add], schema=fk.table.schema))
+    return ops
+
+
+def _drop_ops(ctx: AutogenContext, gone_tables: list[sa.Table]) -> list[MigrateOperation]:
+    """Drop tables referencing-first; keys in a cycle among them are dropped before."""
+    ordered, cycles = _split_cycles(gone_tables)
+    ops: list[MigrateOperation] = []
+    for fk in cycles:
+        drop = keep_name(DropConstraintOp.from_constraint(fk), fk.name)
+        ops.append(ModifyTableOps(fk.table.name, [drop], schema=fk.table.schema))
+    for table in reversed(ordered):
         log.info("Detected removed table '%s'", _qual(table))
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
             if not _backs_fk(ctx, table, index):
                 ops.append(drop_index(index))
-        ops.append(DropTableOp.from_table(table))
-    return [*first, *ops, *last]
+        drop_table = DropTableOp.from_table(table)
+        assert drop_table._reverse is not None
+        drop_table._reverse.columns = _without(drop_table._reverse.columns, cycles)
+        ops.append(drop_table)
+    return ops
 
 
 def _backs_fk(ctx: AutogenContext, table: sa.Table, index: sa.Index) -> bool:
