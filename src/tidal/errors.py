@@ -181,8 +181,9 @@ class MultipleHeadsError(RevisionError):
     """Several heads exist where exactly one is needed."""
 
     def __init__(self, heads: Sequence[str], argument: str) -> None:
+        shown = ", ".join(heads[:10]) + (f" and {len(heads) - 10} more" if len(heads) > 10 else "")
         super().__init__(
-            f"multiple heads where one is needed for {argument!r}: {', '.join(heads)}",
+            f"multiple heads where one is needed for {argument!r}: {shown}",
             "name one with '<branchname>@head' or its id, or use 'heads' for all of them",
         )
         self.heads = tuple(heads)
@@ -366,7 +367,7 @@ class VerifyError(TidalError):
     """Applied scripts changed or recorded revisions are unknown (``tidal verify``)."""
 
     exit_code = 10
-    default_hint = "restore the edited scripts, or accept the change with `tidal verify --accept`"
+    default_hint = "restore the edited scripts, or `tidal stamp` the database to accept them"
 
 
 class HookError(TidalError):

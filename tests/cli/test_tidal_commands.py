@@ -45,7 +45,8 @@ def project(tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) ->
         (["status", "--format", "json"], "status", {"format": "json"}),
         (["applied"], "applied", {"format": "text"}),
         (["applied", "--format=json"], "applied", {"format": "json"}),
-        (["verify"], "verify", {}),
+        (["verify"], "verify", {"accept": False}),
+        (["verify", "--accept"], "verify", {"accept": True}),
     ],
 )
 def test_grammar(argv: list[str], name: str, kwargs: dict[str, Any]) -> None:

@@ -150,6 +150,9 @@ def test_history_and_verify(project: tuple[Path, str]) -> None:
     with pytest.raises(VerifyError):
         migrate.verify(cfg)
     assert "b2:" in out.getvalue() and "changed since it was applied" in out.getvalue()
+    assert migrate.verify(cfg, accept=True).ok
+    assert "b2: accepted" in out.getvalue()
+    assert migrate.verify(cfg).ok  # the new checksum is now the applied one
 
 
 def test_history_table_switched_off(project: tuple[Path, str]) -> None:

@@ -233,6 +233,13 @@ TIDAL_COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "verify",
         "Fail if an applied script changed since it ran, or the database names an unknown one.",
+        (
+            _flag(
+                ("--accept",),
+                "accept",
+                "Record the current checksums of changed scripts as applied.",
+            ),
+        ),
     ),
 )
 

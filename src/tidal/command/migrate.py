@@ -255,10 +255,11 @@ def _inspect_checksums(
             report.changed.append((rev, str(path)))
 
 
-def verify(config: Any) -> VerifyReport:
+def verify(config: Any, accept: bool = False) -> VerifyReport:
     """Report applied scripts changed since they ran and recorded revisions no script defines.
 
-    Prints one line per problem; raises VerifyError when there is any.
+    Prints one line per problem; raises VerifyError when there is any. With ``accept``,
+    the current checksums of changed scripts are recorded as applied instead.
     """
     script = _script(config)
     source = StepSource(script)
@@ -270,6 +271,9 @@ def verify(config: Any) -> VerifyReport:
         history = history_for(context)
         rows = history.rows(context.version_table) if history is not None else []
         _inspect_checksums(source, report, rows)
+        if accept and history is not None:
+            for rev, path in report.changed:
+                history.accept(context.version_table, rev, checksum(path))
         return []
 
     _run(config, script, fn, dont_mutate=True)
@@ -280,10 +284,20 @@ def verify(config: Any) -> VerifyReport:
             rev,
         )
     for rev, path in report.changed:
-        config.print_stdout(
-            "%s: %s changed since it was applied (restore it, or accept the change)", rev, path
-        )
-    if not report.ok:
+        if accept:
+            config.print_stdout("%s: accepted the changed %s", rev, path)
+        else:
+            config.print_stdout(
+                "%s: %s changed since it was applied "
+                "(restore it, or accept it with `tidal verify --accept`)",
+                rev,
+                path,
+            )
+    if accept:
+        report.changed.clear()
+    if report.ok:
+        config.print_stdout("verified: no changed script and no unknown revision")
+    else:
         raise VerifyError(
             f"{len(report.changed)} changed script(s), {len(report.unknown)} unknown revision(s)",
         )

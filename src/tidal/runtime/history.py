@@ -136,6 +136,19 @@ class HistoryTable:
             )
         )
 
+    def accept(self, version_table: str, revision: str, new_checksum: str | None) -> None:
+        """Record ``new_checksum`` as the applied checksum of ``revision`` (``verify --accept``)."""
+        t = self.table
+        self.connection.execute(
+            t.update()
+            .where(
+                t.c.version_table == version_table,
+                t.c.revision == revision,
+                t.c.direction == "upgrade",
+            )
+            .values(checksum=new_checksum)
+        )
+
     def rows(self, version_table: str | None = None) -> list[dict[str, Any]]:
         """Return every row (optionally of one version table), oldest first."""
         if not self.exists():
