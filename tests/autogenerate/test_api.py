@@ -166,3 +166,63 @@ def test_fk_dropped_before_the_table_it_points_at(conn: sa.Connection) -> None:
         inner = op.ops if isinstance(op, ops.ModifyTableOps) else [op]
         flat.extend(type(i).__name__ for i in inner)
     assert flat.index("DropConstraintOp") < flat.index("DropTableOp")
+
+
+@pytest.mark.mariadb
+def test_enum_values_are_a_type_change_on_mariadb(mariadb_url: str) -> None:
+    engine = sa.create_engine(mariadb_url)
+    before = sa.MetaData()
+    sa.Table(
+        "t",
+        before,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("k", sa.Enum("a", "b")),
+    )
+    after = sa.MetaData()
+    sa.Table(
+        "t",
+        after,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("k", sa.Enum("a", "b", "c")),
+    )
+    with engine.connect() as conn:
+        _create(conn, before)
+        assert _diffs(conn, before) == []
+        (found,) = _diffs(conn, after)
+        assert [d[0] for d in found] == ["modify_type"]
+    engine.dispose()
+
+
+def test_a_list_of_metadata_is_compared_as_one(conn: sa.Connection) -> None:
+    one, two = sa.MetaData(), sa.MetaData()
+    sa.Table("a", one, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("b", two, sa.Column("id", sa.Integer, primary_key=True))
+    _create(conn, one)
+    assert [(d[0], d[1].name) for d in _diffs(conn, [one, two])] == [("add_table", "b")]
+
+
+@pytest.mark.postgresql
+def test_schemas_of_the_models_and_include_schemas(pg_url: str) -> None:
+    engine = sa.create_engine(pg_url)
+    md = sa.MetaData()
+    sa.Table("a", md, sa.Column("id", sa.Integer, primary_key=True), schema="other")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("CREATE SCHEMA other")
+        conn.exec_driver_sql("CREATE SCHEMA third")
+        conn.exec_driver_sql("CREATE TABLE third.stray (id INTEGER)")
+        conn.commit()
+        # The models' schemas are always compared, as Alembic does.
+        (found,) = _diffs(conn, md)
+        assert found[0] == "add_table" and found[1].schema == "other"
+        md.create_all(conn)
+        conn.commit()
+        assert _diffs(conn, md) == []
+        # include_schemas adds the database's other schemas.
+        (gone,) = _diffs(conn, md, include_schemas=True)
+        assert gone[0] == "remove_table" and (gone[1].schema, gone[1].name) == ("third", "stray")
+
+        def include_name(name: str | None, type_: str, parents: dict[str, Any]) -> bool:
+            return not (type_ == "schema" and name == "third")
+
+        assert _diffs(conn, md, include_schemas=True, include_name=include_name) == []
+    engine.dispose()

@@ -56,6 +56,7 @@ class AutogenContext:
         self.snapshot = SchemaSnapshot()
         self.reflected = sa.MetaData()
         self._default_schema: str | None = None
+        self._schemas: list[str | None] | None = None
         #: Renames detected so far: old table name -> new; (table, old column) -> new.
         self.table_renames: dict[str, str] = {}
         self.column_renames: dict[tuple[str, str], str] = {}
@@ -94,12 +95,25 @@ class AutogenContext:
         return out
 
     def schemas(self) -> list[str | None]:
-        """Return the schemas to compare: the default one, plus the models' ones when asked."""
+        """Return the schemas to compare, as Alembic picks them.
+
+        The default one and every schema the models name; with ``include_schemas``
+        also every schema the database has (``include_name`` may leave some out).
+        """
+        if self._schemas is not None:
+            return self._schemas
         found: list[str | None] = [None]
-        if self.opts.get("include_schemas"):
-            for schema, _ in self.model_tables():
-                if schema not in found:
-                    found.append(schema)
+        for schema, _ in self.model_tables():
+            if schema not in found:
+                found.append(schema)
+        if self.opts.get("include_schemas") and self.connection is not None:
+            for schema in sa.inspect(self.connection).get_schema_names():
+                name = self.model_schema(schema)
+                if name in found or self.rules.is_system_schema(schema):
+                    continue
+                if self.include_name(schema, "schema", {}):
+                    found.append(name)
+        self._schemas = found
         return found
 
     # --- hooks ------------------------------------------------------------------------

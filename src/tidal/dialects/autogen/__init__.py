@@ -89,6 +89,18 @@ class AutogenRules:
         default = column.get("default")
         return None if default is None else str(default)
 
+    #: Schemas the database keeps for itself, never compared.
+    system_schemas: frozenset[str] = frozenset({"information_schema"})
+
+    def is_system_schema(self, name: str) -> bool:
+        """Return True for a schema of the database's own catalog.
+
+        Example:
+            >>> AutogenRules().is_system_schema("information_schema")
+            True
+        """
+        return name.lower() in self.system_schemas
+
     #: Enum types are schema objects of their own (CREATE TYPE), made and dropped apart.
     named_enums = False
 

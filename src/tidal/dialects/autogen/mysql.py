@@ -17,6 +17,8 @@ class MySQLAutogenRules(AutogenRules):
 
     fk_creates_index = True
 
+    system_schemas = frozenset({"information_schema", "mysql", "performance_schema", "sys"})
+
     type_aliases = {
         **AutogenRules.type_aliases,
         "BOOLEAN": "TINYINT",

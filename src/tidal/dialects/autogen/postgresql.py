@@ -51,6 +51,10 @@ class PostgresqlAutogenRules(AutogenRules):
 
     named_enums = True
 
+    def is_system_schema(self, name: str) -> bool:
+        """Return True for ``information_schema`` and the ``pg_*`` catalogs."""
+        return name.startswith("pg_") or super().is_system_schema(name)
+
     def reflect_enums(self, connection: Any, schema: str | None) -> dict[str, list[str]]:
         """Return the enum types visible in ``schema`` with their labels in order."""
         import sqlalchemy as sa
