@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import threading
 from pathlib import Path
@@ -21,11 +20,6 @@ from tidal.errors import EnvironmentError_
 from tidal.script.revision import Revision
 
 REVS = [Revision("a1", None), Revision("b2", "a1")]
-
-needs_greenlet = pytest.mark.skipif(
-    importlib.util.find_spec("greenlet") is None, reason="SQLAlchemy asyncio needs greenlet"
-)
-
 
 def _round_trip(ini: Path, url: str) -> None:
     tidal_command(ini, "upgrade", "head")
@@ -46,7 +40,6 @@ def test_pyproject_template(tmp_path: Path, sqlite_url: str) -> None:
     _round_trip(make_project(tmp_path, sqlite_url, REVS, "pyproject"), sqlite_url)
 
 
-@needs_greenlet
 def test_async_template_aiosqlite(tmp_path: Path, sqlite_url: str) -> None:
     url = sqlite_url.replace("sqlite://", "sqlite+aiosqlite://")
     ini = make_project(tmp_path, url, REVS, "async")
@@ -57,10 +50,29 @@ def test_async_template_aiosqlite(tmp_path: Path, sqlite_url: str) -> None:
 
 
 @pytest.mark.postgresql
-@needs_greenlet
 def test_async_template_psycopg(tmp_path: Path, pg_url: str) -> None:
     ini = make_project(tmp_path, pg_url, REVS, "async")
     _round_trip(ini, pg_url)
+
+
+@pytest.mark.postgresql
+def test_async_template_asyncpg(tmp_path: Path, pg_url: str) -> None:
+    url = pg_url.replace("+psycopg://", "+asyncpg://")
+    ini = make_project(tmp_path, url, REVS, "async")
+    tidal_command(ini, "upgrade", "head")
+    assert version_rows(pg_url) == ["b2"]
+    tidal_command(ini, "downgrade", "base")
+    assert version_rows(pg_url) == []
+
+
+@pytest.mark.mariadb
+def test_async_template_aiomysql(tmp_path: Path, mariadb_url: str) -> None:
+    url = mariadb_url.replace("+pymysql://", "+aiomysql://")
+    ini = make_project(tmp_path, url, REVS, "async")
+    tidal_command(ini, "upgrade", "head")
+    assert version_rows(mariadb_url) == ["b2"]
+    tidal_command(ini, "downgrade", "base")
+    assert version_rows(mariadb_url) == []
 
 
 MULTIDB_SCRIPT = """
