@@ -10,6 +10,15 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 .venv/bin/python -m pip install -q -e '.[test]'
 
+# The database clients the offline-script tests feed --sql output to.
+for tool in sqlite3 psql mysql; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null 2>&1 || true
+    apt-get install -y -qq sqlite3 postgresql-client mariadb-client >/dev/null 2>&1 || true
+    break
+  fi
+done
+
 # Start PostgreSQL and MariaDB if they are not running (the machine page's commands).
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -29,22 +30,19 @@ def _history(n: int) -> list[Revision]:
 
 
 def _run_script(url: str, sql: str) -> None:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        if engine.dialect.name == "sqlite":
-            raw.driver_connection.executescript(sql)  # type: ignore[union-attr]
-        elif engine.dialect.name == "postgresql":
-            cursor.execute(sql)
-        else:
-            for statement in sql.split(";\n\n"):
-                if statement.strip():
-                    cursor.execute(statement)
-        raw.commit()
-    finally:
-        raw.close()
-        engine.dispose()
+    """Feed the script to the database's own command-line client, as a DBA would."""
+    u = sa.engine.make_url(url)
+    backend = u.get_backend_name()
+    if backend == "sqlite":
+        argv = ["sqlite3", "-bail", str(u.database)]
+    elif backend == "postgresql":
+        argv = ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-h", str(u.host), "-p", str(u.port or 5432)]
+        argv += ["-U", str(u.username), "-d", str(u.database)]
+    else:
+        argv = ["mysql", "-h", str(u.host), "-P", str(u.port or 3306), "-u", str(u.username)]
+        argv += [str(u.database)]
+    done = subprocess.run(argv, input=sql, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def _offline_matches_online(tmp_path: Path, online_url: str, offline_url: str) -> None:
