@@ -29,7 +29,7 @@ step upgrade head
 step current
 step history --indicate-current
 step downgrade -1
-step current
+step status
 step upgrade +1
 step current -v
 step upgrade head --sql
