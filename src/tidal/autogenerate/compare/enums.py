@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tidal.autogenerate.context import AutogenContext
+from tidal.autogenerate.snapshot import TableSnapshot
 from tidal.operations.core import MigrateOperation, OperationsCore
 
 __all__ = ["EnumTypeOp", "compare_enums"]
@@ -56,15 +57,30 @@ class EnumTypeOp(MigrateOperation):
         return ("modify_enum", self.name, self.old, self.new)
 
 
-def _enums_of(tables: Iterable[sa.Table]) -> dict[str, tuple[list[str], list[tuple[str, str]]]]:
+Users = dict[str, tuple[list[str], list[tuple[str, str]]]]
+
+
+def _add(out: Users, table: str, column: str, type_: Any) -> None:
+    if isinstance(type_, sa.Enum) and type_.native_enum and type_.name:
+        _, users = out.setdefault(str(type_.name), (list(type_.enums), []))
+        users.append((table, column))
+
+
+def _enums_of(tables: Iterable[sa.Table]) -> Users:
     """Return named native enums used by ``tables``: name -> (values, [(table, column)])."""
-    out: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
+    out: Users = {}
     for table in tables:
         for col in table.columns:
-            type_ = col.type
-            if isinstance(type_, sa.Enum) and type_.native_enum and type_.name:
-                values, users = out.setdefault(str(type_.name), (list(type_.enums), []))
-                users.append((table.name, col.name))
+            _add(out, table.name, col.name, col.type)
+    return out
+
+
+def _enums_of_snapshots(snaps: Iterable[TableSnapshot]) -> Users:
+    """Return the named enums reflected columns use (no Table is built)."""
+    out: Users = {}
+    for snap in snaps:
+        for col in snap.columns:
+            _add(out, snap.name, col["name"], col["type"])
     return out
 
 
@@ -72,7 +88,7 @@ def compare_enums(
     ctx: AutogenContext,
     model_tables: list[sa.Table],
     new_tables: list[sa.Table],
-    db_tables: list[sa.Table],
+    db_tables: list[TableSnapshot],
     gone_tables: list[sa.Table],
 ) -> tuple[list[MigrateOperation], list[MigrateOperation]]:
     """Return ``(first, last)``: enum ops to run before and after everything else."""
@@ -82,7 +98,7 @@ def compare_enums(
     db = rules.reflect_enums(ctx.connection, None)
     model = _enums_of(model_tables)
     made_by_create = set(_enums_of(new_tables))
-    used_in_db = _enums_of(db_tables)
+    used_in_db = _enums_of_snapshots(db_tables)
     dropped_with_table = set(_enums_of(gone_tables))
     d = ctx.dialect
     first: list[MigrateOperation] = []

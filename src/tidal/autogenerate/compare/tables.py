@@ -31,6 +31,7 @@ from tidal.autogenerate.compare.renames import (
     table_shape,
     unpaired,
 )
+from tidal.autogenerate.compare.unchanged import unchanged
 from tidal.autogenerate.context import AutogenContext
 from tidal.autogenerate.snapshot import reflect
 from tidal.operations.core import MigrateOperation
@@ -97,9 +98,7 @@ def compare_tables(ctx: AutogenContext) -> list[MigrateOperation]:
         ctx,
         list(model.values()),
         list(new),
-        [ctx.db_table(snap) for snap in ctx.snapshot.tables.values()]
-        if ctx.rules.named_enums
-        else [],
+        list(ctx.snapshot.tables.values()),
         gone_tables,
     )
     ops.extend(_drop_ops(ctx, gone_tables))
@@ -201,6 +200,8 @@ def _modify(
         table = model[key]
         old = renamed.get(key)
         snap = ctx.snapshot.tables[(key[0], old.name) if old is not None else key]
+        if old is None and unchanged(ctx, table, snap):
+            continue
         db = ctx.db_table(snap)
         if not ctx.include_object(table, key[1], "table", False, db):
             continue
