@@ -8,6 +8,7 @@ old models is clean again). Rows in untouched tables survive the round trip.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -209,3 +210,45 @@ def test_fk_cycle_is_split_into_create_then_add(db_url: str, tmp_path: Path) -> 
     assert diffs(db_url, _cycle()) == []
     run(ini, "downgrade", None, "base")
     assert diffs(db_url, sa.MetaData()) == []
+
+
+def _multidb(tmp_path: Path, url1: str, url2: str) -> Path:
+    import re
+
+    from tests.runtime.projects import init_project
+
+    ini = init_project(tmp_path / "multi", url1, "multidb")
+    text = ini.read_text()
+    for name, url in (("engine1", url1), ("engine2", url2)):
+        text = re.sub(
+            rf"(?m)^\[{name}\]\nsqlalchemy\.url = .*$", f"[{name}]\nsqlalchemy.url = {url}", text
+        )
+    ini.write_text(text)
+    env = ini.parent / "migrations" / "env.py"
+    env.write_text(
+        env.read_text()
+        .replace("target_metadata = {}", "target_metadata = config.attributes['md']")
+        .replace("    fileConfig(config.config_file_name)", "    pass")
+    )
+    return ini
+
+
+def test_multidb_template_gets_each_engines_operations(tmp_path: Path) -> None:
+    url1, url2 = f"sqlite:///{tmp_path / 'one.db'}", f"sqlite:///{tmp_path / 'two.db'}"
+    ini = _multidb(tmp_path, url1, url2)
+    one, two = sa.MetaData(), sa.MetaData()
+    sa.Table("users", one, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("logs", two, sa.Column("id", sa.Integer, primary_key=True))
+    models: Any = {"engine1": one, "engine2": two}
+    run(ini, "revision", models, message="both", autogenerate=True)
+    text = versions(ini)[-1].read_text()
+    up1 = text.split("def upgrade_engine1", 1)[1].split("def downgrade_engine1", 1)[0]
+    up2 = text.split("def upgrade_engine2", 1)[1].split("def downgrade_engine2", 1)[0]
+    assert "op.create_table('users'" in up1 and "logs" not in up1
+    assert "op.create_table('logs'" in up2 and "users" not in up2
+    run(ini, "upgrade", models, "head")
+    assert "No new upgrade operations detected." in run(ini, "check", models)
+    assert diffs(url1, one) == [] and diffs(url2, two) == []
+    sa.Table("extra", two, sa.Column("id", sa.Integer, primary_key=True))
+    with pytest.raises(DriftError, match="extra"):
+        run(ini, "check", models)

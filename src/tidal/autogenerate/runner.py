@@ -24,6 +24,8 @@ class AutogenRun:
     scripts: list[MigrationScript] = field(default_factory=list)
     rendered: list[dict[str, str]] = field(default_factory=list)
     template_args: dict[str, Any] = field(default_factory=dict)
+    #: The comparisons of the other engines of a multi-database env.py.
+    others: list[MigrationScript] = field(default_factory=list)
 
 
 def _check_at_head(script: Any, heads: tuple[str, ...]) -> None:
@@ -97,11 +99,31 @@ def run_autogenerate(
         for hook in (context.opts.get("process_revision_directives"), process_revision_directives):
             if hook is not None:
                 hook(context, tuple(heads), directives)
-        run.scripts = directives
-        run.template_args = dict(context.opts.get("template_args") or {})
-        if render:
-            run.rendered = [render_script_ops(d, context) for d in directives]
+        run.template_args.update(context.opts.get("template_args") or {})
+        rendered = [render_script_ops(d, context) for d in directives] if render else []
+        _merge(run, directives, rendered)
         return []
 
     EnvironmentContext(config, script, fn=fn, as_sql=False, dont_mutate=True).run_env()
     return run
+
+
+def _merge(
+    run: AutogenRun, directives: list[MigrationScript], rendered: list[dict[str, str]]
+) -> None:
+    """Add one comparison to the run; a multi-database env.py compares once per engine.
+
+    Every engine's operations go into the one file, under that engine's upgrade and
+    downgrade tokens (``engine1_upgrades``, ...), as Alembic's multidb template expects.
+    """
+    if not run.scripts:
+        run.scripts, run.rendered = list(directives), list(rendered)
+        return
+    if not directives:
+        return
+    run.others.extend(directives)
+    if run.rendered and rendered:
+        first, extra = run.rendered[0], rendered[0]
+        imports = {*first.get("imports", "").splitlines(), *extra.get("imports", "").splitlines()}
+        first.update({k: v for k, v in extra.items() if k != "imports"})
+        first["imports"] = "\n".join(sorted(i for i in imports if i))
