@@ -85,6 +85,7 @@ def _default_text(value: Any, ro: RenderOptions) -> str:
 
 
 def _alter_column(op: ops.AlterColumnOp, ro: RenderOptions) -> list[str]:
+    # Alembic's keyword order: what changes, then what stays.
     kw: list[str] = []
     if op.modify_name is not None:
         kw.append(f"new_column_name={op.modify_name!r}")
@@ -94,13 +95,12 @@ def _alter_column(op: ops.AlterColumnOp, ro: RenderOptions) -> list[str]:
         kw.append(f"type_={render_type(op.modify_type, ro)}")
     if op.modify_nullable is not None:
         kw.append(f"nullable={op.modify_nullable!r}")
-    elif op.existing_nullable is not None:
-        kw.append(f"existing_nullable={op.existing_nullable!r}")
     if op.modify_comment is not False:
         kw.append(f"comment={op.modify_comment!r}")
+    if op.existing_comment is not None or op.modify_comment is not False:
         kw.append(f"existing_comment={op.existing_comment!r}")
-    elif op.existing_comment is not None:
-        kw.append(f"existing_comment={op.existing_comment!r}")
+    if op.modify_nullable is None and op.existing_nullable is not None:
+        kw.append(f"existing_nullable={op.existing_nullable!r}")
     if op.modify_server_default is not False:
         kw.append(f"server_default={_default_text(op.modify_server_default, ro)}")
     if op.existing_server_default not in (False, None):
@@ -120,9 +120,11 @@ def _index_cols(op: ops.CreateIndexOp, ro: RenderOptions) -> str:
             out.append(repr(col.name))
         elif isinstance(col, str):
             out.append(repr(col))
+        elif isinstance(col, sa.TextClause):
+            out.append(f"{ro.sa_prefix}text({col.text!r})")
         else:
             text = str(col.compile(dialect=ro.dialect, compile_kwargs={"literal_binds": True}))
-            out.append(f"{ro.sa_prefix}text({text!r})")
+            out.append(f"{ro.sa_prefix}literal_column({text!r})")
     return "[" + ", ".join(out) + "]"
 
 
@@ -197,14 +199,19 @@ def _drop_constraint(op: ops.DropConstraintOp, ro: RenderOptions) -> list[str]:
     return [_call(ro, "drop_constraint", args)]
 
 
+def _multiline(ro: RenderOptions, name: str, args: list[str]) -> list[str]:
+    body = ",\n    ".join(args)
+    return [f"{ro.op_prefix}{name}(\n    {body}\n)"]
+
+
 def _table_comment(op: ops.CreateTableCommentOp, ro: RenderOptions) -> list[str]:
     args = [repr(op.table_name), repr(op.comment), f"existing_comment={op.existing_comment!r}"]
-    return [_call(ro, "create_table_comment", [*args, *_schema_kw(op.schema)])]
+    return _multiline(ro, "create_table_comment", [*args, f"schema={op.schema!r}"])
 
 
 def _drop_table_comment(op: ops.DropTableCommentOp, ro: RenderOptions) -> list[str]:
     args = [repr(op.table_name), f"existing_comment={op.existing_comment!r}"]
-    return [_call(ro, "drop_table_comment", [*args, *_schema_kw(op.schema)])]
+    return _multiline(ro, "drop_table_comment", [*args, f"schema={op.schema!r}"])
 
 
 def _rename_table(op: ops.RenameTableOp, ro: RenderOptions) -> list[str]:

@@ -14,6 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import conv
 
+from tidal.dialects.autogen import rules_for
+
 __all__ = ["RenderOptions", "render_column", "render_constraint", "render_name", "render_type"]
 
 
@@ -41,12 +43,14 @@ class RenderOptions:
 def render_name(name: Any, ro: RenderOptions) -> str:
     """Return a constraint or index name; ``op.f('...')`` for convention-made ones.
 
-    Example:
-        >>> from sqlalchemy.sql.elements import conv
-        >>> render_name(conv("ix_a_b"), RenderOptions({}))
-        "op.f('ix_a_b')"
-        >>> render_name(None, RenderOptions({}))
-        'None'
+        Example:
+            >>> from sqlalchemy.sql.elements import conv
+
+    from tidal.dialects.autogen import rules_for
+            >>> render_name(conv("ix_a_b"), RenderOptions({}))
+            "op.f('ix_a_b')"
+            >>> render_name(None, RenderOptions({}))
+            'None'
     """
     if name is None:
         return "None"
@@ -105,7 +109,10 @@ def render_server_default(
             return f"{ro.sa_prefix}text({arg.text!r})"
         if ro.dialect is not None and column is not None and column.table is not None:
             ddl = ro.dialect.ddl_compiler(ro.dialect, None)
-            return f"{ro.sa_prefix}text({ddl.get_column_default_string(column)!r})"
+            text = rules_for(ro.dialect.name).expression_default(
+                str(ddl.get_column_default_string(column))
+            )
+            return f"{ro.sa_prefix}text({text!r})"
         if ro.dialect is not None:
             compiled = str(arg.compile(dialect=ro.dialect, compile_kwargs={"literal_binds": True}))
             return f"{ro.sa_prefix}text({compiled!r})"
@@ -145,7 +152,7 @@ def _identity(identity: sa.Identity, ro: RenderOptions) -> str:
     kw = []
     for attr in ("always", "on_null", "start", "increment", "minvalue", "maxvalue", "cycle"):
         value = getattr(identity, attr, None)
-        if value is not None and not (attr == "always" and value is False):
+        if value is not None:
             kw.append(f"{attr}={value!r}")
     return f"{ro.sa_prefix}Identity({', '.join(kw)})"
 
@@ -169,7 +176,9 @@ def render_constraint(const: sa.Constraint, ro: RenderOptions) -> str | None:
         refs = [e.target_fullname for e in const.elements]
         kw = named + _fk_options(const)
         args = [_cols(const.column_keys), _cols(refs), *kw]
-        return f"{ro.sa_prefix}ForeignKeyConstraint({', '.join(args)})"
+        # Alembic writes "[...], [...], )" when the key has no options; so do we.
+        tail = "" if kw else ", "
+        return f"{ro.sa_prefix}ForeignKeyConstraint({', '.join(args)}{tail})"
     if isinstance(const, sa.UniqueConstraint):
         cols = ", ".join(repr(c.name) for c in const.columns)
         return f"{ro.sa_prefix}UniqueConstraint({', '.join([cols, *named])})"

@@ -215,7 +215,7 @@ def _modify(
         kept = {tuple(fk["constrained_columns"]) for fk in snap.foreign_keys} - gone
         dropped_ix, added_ix = compare_indexes(ctx, table, db, snap, kept)
         comment = compare_table_comment(ctx, table, snap)
-        body = [*comment, *added, *altered, *dropped_ix, *added_ix, *dropped]
+        body = [*added, *altered, *dropped_ix, *added_ix, *dropped, *comment]
         for group, out in ((dropped_fks, fk_drops), (body, middle), (added_fks, fk_adds)):
             if group:
                 out.append(ModifyTableOps(name, group, schema=schema))

@@ -84,6 +84,10 @@ class AutogenRules:
             return None
         return normalize_sql(text)
 
+    def expression_default(self, text: str) -> str:
+        """Return an expression server default as the script should spell it."""
+        return text
+
     def reflected_default(self, column: dict[str, Any]) -> str | None:
         """Return the reflected default worth comparing (None for generated ones)."""
         default = column.get("default")

@@ -10,5 +10,15 @@ __all__ = ["RULES", "SQLiteAutogenRules"]
 class SQLiteAutogenRules(AutogenRules):
     """SQLite keeps declared type names, so the generic comparison is right."""
 
+    def expression_default(self, text: str) -> str:
+        """Return the expression in parentheses, which SQLite needs for non-literals.
+
+        Example:
+            >>> RULES.expression_default("CURRENT_TIMESTAMP")
+            '(CURRENT_TIMESTAMP)'
+        """
+        text = text.strip()
+        return text if text.startswith("(") and text.endswith(")") else f"({text})"
+
 
 RULES = SQLiteAutogenRules()
