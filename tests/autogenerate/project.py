@@ -39,7 +39,7 @@ def versions(ini: Path) -> list[Path]:
     )
 
 
-def diffs(url: str, md: sa.MetaData) -> list[Any]:
+def diffs(url: str, md: Any, **opts: Any) -> list[Any]:
     """Return ``compare_metadata`` of ``md`` against the database at ``url``."""
     from tidal.autogenerate import compare_metadata
     from tidal.runtime.migration import MigrationContext
@@ -47,7 +47,7 @@ def diffs(url: str, md: sa.MetaData) -> list[Any]:
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
-            return compare_metadata(MigrationContext.configure(connection=conn), md)
+            return compare_metadata(MigrationContext.configure(connection=conn, opts=opts), md)
     finally:
         engine.dispose()
 

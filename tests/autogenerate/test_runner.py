@@ -252,3 +252,25 @@ def test_multidb_template_gets_each_engines_operations(tmp_path: Path) -> None:
     sa.Table("extra", two, sa.Column("id", sa.Integer, primary_key=True))
     with pytest.raises(DriftError, match="extra"):
         run(ini, "check", models)
+
+
+def test_server_default_change_round_trip(db_url: str, tmp_path: Path) -> None:
+    ini, name = _base(tmp_path, db_url)
+    env = ini.parent / "migrations" / "env.py"
+    env.write_text(
+        env.read_text().replace(
+            "connection=connection, target_metadata=target_metadata",
+            "connection=connection, target_metadata=target_metadata, compare_server_default=True",
+        )
+    )
+    assert "No new upgrade operations detected." in run(ini, "check", rich_metadata(name))
+    changed = rich_metadata(name)
+    changed.tables["parent"].c.name.server_default = sa.DefaultClause("y")
+    changed.tables["parent"].c.big.server_default = sa.DefaultClause(sa.text("7"))
+    run(ini, "revision", changed, message="defaults", autogenerate=True)
+    text = versions(ini)[-1].read_text()
+    assert "server_default='y'" in text
+    run(ini, "upgrade", None, "head")
+    assert "No new upgrade operations detected." in run(ini, "check", changed)
+    run(ini, "downgrade", None, "-1")
+    assert diffs(db_url, rich_metadata(name), compare_server_default=True) == []
