@@ -23,10 +23,12 @@ The tree::
     │   ├── DuplicateBranchLabelError (4)
     │   ├── InvalidRevisionIdError (4)
     │   ├── RangeNotAncestorError (4)     destination not reachable from the current heads
-    │   └── RangeNotAllowedError (4)
+    │   ├── RangeNotAllowedError (4)
+    │   └── AmbiguousDowngradeError (4)   -N after a merge: more than one head to undo
     ├── ScriptError (5)                   a script, env.py or template fails to load or run
     │   ├── EnvironmentError_ (5)
     │   └── StepFailedError (5)     a migration step raised
+    │       └── RawSqlStringError (5)   connection.execute("plain string")
     ├── DatabaseError (6)                 connecting, executing, the version table
     │   ├── ConnectionFailedError (6)
     │   ├── DatabaseNotAtHeadError (6)
@@ -47,6 +49,7 @@ from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 __all__ = [
+    "AmbiguousDowngradeError",
     "AmbiguousRevisionError",
     "ConfigError",
     "ConnectionFailedError",
@@ -69,6 +72,7 @@ __all__ = [
     "OperationError",
     "RangeNotAllowedError",
     "RangeNotAncestorError",
+    "RawSqlStringError",
     "ResolutionError",
     "RestoreFailedError",
     "RevisionError",
@@ -389,6 +393,36 @@ class RestoreFailedError(DeployError):
 
     exit_code = 13
     default_hint = "restore the backup named above by hand before anything else runs"
+
+
+class AmbiguousDowngradeError(RevisionError):
+    """``downgrade -N`` reached more than one head to undo (after undoing a merge)."""
+
+    def __init__(
+        self, target: str, done: int, heads: Sequence[str], targets: Sequence[str]
+    ) -> None:
+        listed = ", ".join(f"`tidal downgrade {t}`" for t in targets)
+        super().__init__(
+            f"downgrade {target}: after {done} step(s) the database would have "
+            f"{len(heads)} heads ({', '.join(heads)}); -N cannot tell which to undo next",
+            f"name an explicit target: {listed}",
+        )
+        self.heads = tuple(heads)
+        self.targets = tuple(targets)
+
+
+class RawSqlStringError(StepFailedError):
+    """A migration passed a plain SQL string to ``connection.execute`` (SQLAlchemy 2)."""
+
+    def __init__(self, step: str, error: BaseException, rolled_back: bool, at: str) -> None:
+        super().__init__(step, error, rolled_back, at)
+        state = "rolled back" if rolled_back else "not rolled back (DDL commits as it runs)"
+        self.message = f"{step} failed: connection.execute() got a plain SQL string"
+        self.args = (self.message,)
+        self.hint = (
+            'wrap it in sa.text(): connection.execute(sa.text("UPDATE ...")), or use '
+            f'op.execute("..."); the step was {state}, the version table is still at {at}'
+        )
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -10,6 +10,7 @@ compared as text on the three dialects.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import warnings
@@ -60,16 +61,21 @@ class Pair:
 
     def run(self, name: str, *args: object, **kw: object) -> bool:
         """Run a command with both tools and compare; return False when both failed."""
+        alembic_error = ""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
                 expected = alembic_command(self.alembic_ini, name, *args, **kw)
             except (KeyError, AssertionError, IndexError):
                 return False  # Alembic crashed on its own (a bug, not a verdict): stop here
-            except Exception:  # noqa: BLE001
+            except Exception as exc:  # noqa: BLE001
                 expected = ("<fails>", [])
+                alembic_error = str(exc)
+        heads_before = version_rows(self.urls[1])
         got = outcome(lambda: tidal_command(self.tidal_ini, name, *args, **kw))
         what = f"{name} {args} {kw}"
+        if got[0] != "<fails>" and _undoes_a_merge(name, args, alembic_error, heads_before):
+            return False  # the one deliberate difference; the databases now differ
         assert (got[0] == "<fails>") == (expected[0] == "<fails>"), what
         assert got[1] == expected[1], what
         rows = version_rows(self.urls[1]), version_rows(self.urls[0])
@@ -82,6 +88,25 @@ class Pair:
         tables = [t for t in table_names(self.urls[1]) if t not in ignore]
         assert tables == [t for t in table_names(self.urls[0]) if t not in ignore], what
         return True
+
+
+def _undoes_a_merge(
+    name: str, args: Sequence[object], alembic_error: str, heads: list[str] | None
+) -> bool:
+    """Return True for ``downgrade -N`` from one head where Alembic says "Ambiguous walk".
+
+    Deliberate difference (issue 7, seed 004): Tidal undoes a merge one head at a time
+    where Alembic's relative downgrade cannot choose. Every other outcome must agree.
+    """
+    target = args[0] if args else None
+    return (
+        name == "downgrade"
+        and isinstance(target, str)
+        and re.fullmatch(r"-\d+", target) is not None
+        and "Ambiguous walk" in alembic_error
+        and heads is not None
+        and len(heads) == 1
+    )
 
 
 COMMANDS = st.sampled_from(["upgrade", "downgrade", "stamp", "stamp_purge"])
@@ -124,6 +149,29 @@ def _scenario(pair: Pair) -> None:
     pair.run("stamp", ["c3", "d4"])
     pair.run("downgrade", "b2")
     pair.run("stamp", "a1", purge=True)
+
+
+MERGED = [
+    Revision("a1", None),
+    Revision("p1", "a1"),
+    Revision("p2", "a1"),
+    Revision("m1", ("p1", "p2")),
+    Revision("c1", "m1"),
+]
+
+
+def test_downgrade_minus_one_at_a_merge_is_the_one_difference(tmp_path: Path) -> None:
+    pair = Pair(
+        tmp_path, f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 't.db'}", MERGED
+    )
+    assert pair.run("upgrade", "heads")
+    assert pair.run("downgrade", "-1")  # c1 -> m1: both tools agree
+    assert not pair.run("downgrade", "m1-1")  # both fail: only a plain -N is extended
+    # Alembic: "Ambiguous walk"; Tidal undoes the merge (seed 004).
+    with pytest.raises(Exception, match="Ambiguous walk"):
+        alembic_command(pair.alembic_ini, "downgrade", "-1")
+    tidal_command(pair.tidal_ini, "downgrade", "-1")
+    assert version_rows(pair.urls[1]) == ["p1", "p2"]
 
 
 @pytest.mark.postgresql

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tidal.errors import RevisionError
+from tidal.errors import AmbiguousDowngradeError, RevisionError
 from tidal.runtime import plan
 from tidal.runtime.info import MigrationInfo
 
@@ -148,9 +148,54 @@ class StepSource:
         return self._steps(revs, upgrade=True)
 
     def downgrade(self, destination: str, heads: Sequence[str]) -> list[RunStep]:
-        """Return the downgrade steps from ``heads`` to ``destination``, in running order."""
-        revs = ids_of(self.graph.downgrade_revisions(destination, tuple(heads)))
+        """Return the downgrade steps from ``heads`` to ``destination``, in running order.
+
+        Where Alembic's ``-N`` fails with "ambiguous walk" (a merge on the way down from
+        the one current head), the steps undo one head at a time instead: a deliberate
+        difference from Alembic (seed 004 runs ``downgrade -1`` after its own merge).
+        """
+        try:
+            revs = ids_of(self.graph.downgrade_revisions(destination, tuple(heads)))
+        except RevisionError:
+            steps = self._stepwise_down(destination, tuple(heads))
+            if steps is None:
+                raise
+            return steps
         return self._steps(revs, upgrade=False)
+
+    def _stepwise_down(self, destination: str, heads: tuple[str, ...]) -> list[RunStep] | None:
+        """Undo ``-N`` heads one by one while there is exactly one; None if not ``-N``."""
+        from tidal.script.targets import RELATIVE
+
+        match = RELATIVE.fullmatch(destination)
+        if match is None or match.group(1) or match.group(2) or int(match.group(3)) >= 0:
+            return None
+        if len(heads) != 1 or heads[0] not in self.graph:
+            return None
+        out: list[RunStep] = []
+        current: tuple[str, ...] = heads
+        for _ in range(-int(match.group(3))):
+            if not current:
+                return None  # ran out: Alembic's "didn't produce N migrations" stands
+            if len(current) > 1:
+                raise AmbiguousDowngradeError(
+                    destination, len(out), current, self._targets(current)
+                )
+            step = self._steps([current[0]], upgrade=False)[0]
+            current = plan.apply_changes(
+                current, plan.step_changes(step.step, current, self.ancestry)
+            )
+            out.append(step)
+        return out
+
+    def _targets(self, heads: Sequence[str]) -> list[str]:
+        """Return explicit downgrade targets that undo one of ``heads``."""
+        targets: list[str] = []
+        for head in heads:
+            labels = sorted(self.graph.branch_labels_of(head) or ())
+            targets.extend(f"{label}@-1" for label in labels)
+            targets.extend(self.graph.get_revision(head).down_revisions or ("base",))
+        return list(dict.fromkeys(targets))
 
     def _lineage_heads(self, revisions: Sequence[str], heads: Sequence[str]) -> list[str]:
         chosen: list[str] = []
