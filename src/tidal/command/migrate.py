@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tidal.errors import (
+    ConnectionFailedError,
+    DatabaseError,
     DatabaseNotAtHeadError,
     RangeNotAllowedError,
     TidalError,
@@ -24,6 +26,7 @@ from tidal.runtime.executor import history_for
 from tidal.runtime.history import checksum
 from tidal.runtime.migration import MigrationContext
 from tidal.runtime.steps import RunStep, StepSource
+from tidal.script.targets import RELATIVE
 
 __all__ = [
     "VerifyReport",
@@ -91,10 +94,7 @@ def downgrade(config: Any, revision: str, sql: bool = False, tag: str | None = N
     script = _script(config)
     starting_rev, destination = _split_range(revision, sql)
     if sql and starting_rev is None:
-        raise TidalError(
-            "downgrade with --sql requires <fromrev>:<torev>",
-            "give the range to render, e.g. `downgrade head:base --sql`",
-        )
+        starting_rev = _offline_start(config, destination)
     source = StepSource(script)
 
     def fn(heads: tuple[str, ...], context: MigrationContext) -> list[RunStep]:
@@ -110,6 +110,35 @@ def downgrade(config: Any, revision: str, sql: bool = False, tag: str | None = N
         destination_rev=destination,
         tag=tag,
     )
+
+
+def _is_relative_down(target: str) -> bool:
+    match = RELATIVE.match(target)
+    return match is not None and match.end() == len(target) and int(match.group(3)) < 0
+
+
+def _offline_start(config: Any, destination: str) -> str:
+    """Return the database's heads as the start of ``downgrade -N --sql`` (read-only).
+
+    Deliberate difference from Alembic, which refuses a relative offline downgrade
+    (seed 004 prints ``alembic downgrade -1 --sql``). Only relative targets count from
+    the database; an absolute one still needs ``<fromrev>:<torev>`` as in Alembic.
+    """
+    if not _is_relative_down(destination):
+        raise TidalError(
+            "downgrade with --sql requires <fromrev>:<torev>",
+            "give the range to render, e.g. `downgrade head:base --sql`",
+        )
+    try:
+        heads = current_heads(config)
+    except DatabaseError as exc:
+        raise ConnectionFailedError(
+            f"downgrade {destination} --sql counts from the database's heads, "
+            f"but it is not reachable: {exc.message}",
+            f"give the range instead: `tidal downgrade <from>:<to> --sql`, "
+            f"e.g. `tidal downgrade head:{destination} --sql`",
+        ) from exc
+    return ",".join(heads) or "base"
 
 
 def _stamp_targets(revision: str | Sequence[str], sql: bool) -> tuple[str | None, list[str]]:
