@@ -13,7 +13,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from tidal.errors import StepFailedError, TidalError
+from tidal.errors import RawSqlStringError, StepFailedError, TidalError
 from tidal.runtime import plan
 from tidal.runtime.history import HistoryTable, checksum, history_table_name, utcnow
 from tidal.runtime.steps import RunStep, StepSource
@@ -72,7 +72,18 @@ def _fail(
     rolled_back = context.transactional_ddl and not context.as_sql
     if rolled_back and not context._transaction_per_migration:
         heads = context._run_start_heads  # one transaction for the run: all of it rolls back
+    if _is_raw_sql_string(error):
+        return RawSqlStringError(_step_label(step), error, rolled_back, ", ".join(heads) or "base")
     return StepFailedError(_step_label(step), error, rolled_back, ", ".join(heads) or "base")
+
+
+def _is_raw_sql_string(error: Exception) -> bool:
+    """Return True for SQLAlchemy 2's refusal of ``connection.execute("...")``."""
+    from sqlalchemy import exc as sa_exc
+
+    if not isinstance(error, sa_exc.ObjectNotExecutableError):
+        return False
+    return isinstance(getattr(error, "target", None), str)
 
 
 def _run_one(
