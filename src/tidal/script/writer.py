@@ -224,6 +224,45 @@ def _resolve_heads(graph: RevisionGraph, head: str | Sequence[str]) -> list[Revi
     return heads
 
 
+def _here_relative(path: str, here: str | None) -> str:
+    """Return ``path`` as ``%(here)s/...`` when it lies under ``here``.
+
+    Example:
+        >>> _here_relative("/p/alembic/versions", "/p")
+        '%(here)s/alembic/versions'
+        >>> _here_relative("/elsewhere/v", "/p")
+        '/elsewhere/v'
+    """
+    if here:
+        rel = os.path.relpath(path, here)
+        if not rel.startswith(os.pardir):
+            return "%(here)s/" + rel.replace(os.sep, "/")
+    return path
+
+
+def version_locations_line(sd: ScriptDirectory, locations: Sequence[str]) -> str:
+    """Return the ``version_locations = ...`` line that lists ``locations``.
+
+    Written with the configured ``path_separator`` (a space when there is none, which
+    Alembic's legacy splitting accepts); TOML when the project is configured in
+    pyproject.toml alone.
+    """
+    from tidal.configuration.paths import SEPARATORS
+
+    config = sd.config
+    name = getattr(config, "config_file_name", None)
+    toml = getattr(config, "toml_file_name", None)
+    source = name or toml
+    here = os.path.dirname(os.path.abspath(str(source))) if source else None
+    paths = [_here_relative(p, here) for p in dict.fromkeys(locations)]
+    if not name and toml:
+        return "version_locations = [" + ", ".join(f'"{p}"' for p in paths) + "]"
+    getter = getattr(config, "get_main_option", None)
+    value = getter("path_separator") if getter is not None else None
+    sep = SEPARATORS.get(str(value).strip(), " ") if value else " "
+    return "version_locations = " + (sep or " ").join(paths)
+
+
 def _choose_version_path(
     sd: ScriptDirectory, version_path: str | None, heads: Sequence[Revision | None]
 ) -> str:
@@ -233,7 +272,7 @@ def _choose_version_path(
         if wanted not in locations:
             raise ConfigError(
                 f"path {wanted} is not represented in current version locations",
-                "pass one of version_locations to --version-path, or add it there",
+                f"add it to the configuration: {version_locations_line(sd, [*locations, wanted])}",
             )
         return wanted
     if len(locations) == 1:
