@@ -361,3 +361,119 @@ def test_seed_004_raw_sql_string_hints_sa_text(
     assert err[1].startswith("  hint: wrap it in sa.text()") and "zd001" in err[1]
     assert len(err) == 2
     assert _heads(db_url) == {"zd001"}
+
+
+# -- flows others built, tested here from the seeds' own lines ---------------------------
+
+SEED_003_INI = """[alembic]
+# 禁止自动生成迁移(仅允许手动审核)
+file_template = %%(year)d_%(month).2d_%(day).2d_%%(hour).2d%%(minute).2d-%%(slug)s
+version_locations = migrations/versions
+sqlalchemy.url = ${PRODUCTION_DB_URL}  # 通过环境变量注入
+
+[post_write_hooks]
+# 自动生成变更校验脚本
+hooks = pg_dump_verify
+pg_dump_verify.executable = scripts/verify_changes.sh
+"""
+
+# Seed 003, "错误2:不兼容的类型变更", the solution's upgrade() verbatim.
+SEED_003_UPGRADE = """def upgrade():
+    # 分阶段变更类型
+    with op.batch_alter_table('settings') as batch_op:
+        batch_op.add_column(sa.Column('new_flag', sa.Boolean))
+        batch_op.execute("UPDATE settings SET new_flag = (old_flag != 0)")
+        batch_op.drop_column('old_flag')
+        batch_op.alter_column('new_flag', new_column_name='flag')
+
+
+def downgrade():
+    pass
+"""
+
+
+def test_seed_003_ini_hook_and_staged_type_change(
+    db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _project(tmp_path, db_url, monkeypatch)
+    (tmp_path / "alembic").rename(tmp_path / "migrations")
+    ini = tmp_path / "alembic.ini"
+    text = ini.read_text(encoding="utf-8").replace("%(here)s/alembic", "%(here)s/migrations")
+    seed_alembic, _, seed_hooks = SEED_003_INI.partition("\n[post_write_hooks]")
+    kept = [ln for ln in text.splitlines() if not ln.startswith("sqlalchemy.url")]
+    text = "\n".join(kept).replace("[post_write_hooks]", "[unused]")
+    text = text.replace("[alembic]\n", seed_alembic + "\n", 1)
+    ini.write_text(text + "\n[post_write_hooks]" + seed_hooks, encoding="utf-8")
+    hook = tmp_path / "scripts" / "verify_changes.sh"
+    hook.parent.mkdir()
+    hook.write_text('#!/bin/sh\necho "$1" > "$(dirname "$0")/verified"\n')
+    hook.chmod(0o755)
+    monkeypatch.setenv("PRODUCTION_DB_URL", db_url)
+    assert main(["revision", "-m", "add_user_phone_column"]) == 0
+    [script] = (tmp_path / "migrations" / "versions").glob("*-add_user_phone_column.py")
+    assert (tmp_path / "scripts" / "verified").read_text().strip().endswith(script.name)
+    head, _, _ = script.read_text(encoding="utf-8").partition("\ndef upgrade")
+    script.write_text(head + "\n" + SEED_003_UPGRADE, encoding="utf-8")
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE settings (id INTEGER PRIMARY KEY, old_flag INTEGER)")
+        conn.exec_driver_sql("INSERT INTO settings VALUES (1, 0), (2, 5)")
+    capsys.readouterr()
+    if db_url.startswith("mysql"):
+        # MySQL's CHANGE restates the column: the seed's rename (written for PostgreSQL)
+        # has no existing_type, which Alembic needs here too. A one-line error says so.
+        assert main(["upgrade", "head"]) == 7
+        assert "existing_type=" in _failure(capsys)[1]
+        engine.dispose()
+        return
+    assert main(["upgrade", "head"]) == 0, capsys.readouterr().err
+    with engine.connect() as conn:
+        assert [c["name"] for c in sa.inspect(conn).get_columns("settings")] == ["id", "flag"]
+        rows = conn.execute(sa.text("SELECT id, flag FROM settings ORDER BY id")).all()
+    engine.dispose()
+    assert [(r[0], bool(r[1])) for r in rows] == [(1, False), (2, True)]
+
+
+@pytest.mark.postgresql
+def test_seed_004_ini_url_from_environment_names(
+    pg_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    seed_line = "postgresql://%(DB_USER)s:%(DB_PASSWORD)s@%(DB_HOST)s/%(DB_NAME)s"
+    _main_branch(_project(tmp_path, seed_line, monkeypatch))
+    url = sa.make_url(pg_url)
+    monkeypatch.setenv("DB_USER", str(url.username))
+    monkeypatch.setenv("DB_PASSWORD", "s3cret-not-needed")  # trust auth ignores it
+    monkeypatch.setenv("DB_HOST", f"{url.host}:{url.port}")
+    monkeypatch.delenv("DB_NAME", raising=False)
+    capsys.readouterr()
+    assert main(["upgrade", "head"]) == 3
+    err = capsys.readouterr().err
+    assert "DB_NAME" in err and "s3cret" not in err
+    monkeypatch.setenv("DB_NAME", str(url.database))
+    assert main(["upgrade", "head"]) == 0
+    assert _heads(pg_url) == {"ghi789"}
+
+
+def test_seed_004_merge_main_at_head_without_main_label(
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    versions = _project(tmp_path, sqlite_url, monkeypatch)
+    _with_reporting(versions)
+    versions.joinpath("merge001.py").unlink()
+    capsys.readouterr()
+    argv = ["merge", "-m", "merge reporting into main", "main@head", "reporting@head"]
+    assert main(argv) == 4
+    err = _failure(capsys)
+    assert "main" in err[0] and "reporting" in err[1]
+    assert main(["merge", "heads", "-m", "merge branches"]) == 0  # the seed's own solution
+    assert main(["upgrade", "heads"]) == 0
+    assert len(_heads(sqlite_url)) == 1
