@@ -325,7 +325,7 @@ def test_seed_004_version_path_names_the_line_to_add(
     assert main(argv) == 3
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 2 and "is not represented in current version locations" in err[0]
-    line = err[1].split("add it to the configuration: ", 1)[1]
+    line = err[1].split("add it to [alembic]: ", 1)[1]
     assert line.startswith("version_locations = %(here)s/alembic/versions")
     assert line.endswith("%(here)s/alembic/versions/reporting")
     ini = tmp_path / "alembic.ini"
@@ -336,6 +336,29 @@ def test_seed_004_version_path_names_the_line_to_add(
     written = list((tmp_path / "alembic" / "versions" / "reporting").glob("*.py"))
     assert len(written) == 1
     assert main(["revision", "-m", "add report tables", "--head=reporting@head"]) == 0
+
+
+def test_seed_000_version_path_in_a_named_section(
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _project(tmp_path, sqlite_url, monkeypatch)
+    ini = tmp_path / "alembic.ini"
+    db1 = f"sqlite:///{tmp_path / 'db1.sqlite'}"
+    ini.write_text(ini.read_text(encoding="utf-8") + f"\n[db1]\nsqlalchemy.url = {db1}\n")
+    # Seed 000's "错误1" fix, less --autogenerate (its env.py has no models here).
+    argv = ["-n", "db1", "revision", "-m", "init", "--version-path=alembic/versions/db1"]
+    capsys.readouterr()
+    assert main(argv) == 3
+    err = _failure(capsys)
+    line = err[1].split("add it to [db1]: ", 1)[1]
+    ini.write_text(ini.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+    (tmp_path / "alembic" / "versions" / "db1").mkdir()
+    assert main(argv) == 0
+    assert len(list((tmp_path / "alembic" / "versions" / "db1").glob("*_init.py"))) == 1
+    assert main(["-n", "db1", "stamp", "head"]) == 0
 
 
 # -- seed 004: zero-downtime phase 2 passes a plain string to connection.execute ----------

@@ -240,6 +240,14 @@ def _here_relative(path: str, here: str | None) -> str:
     return path
 
 
+def _section_of(sd: ScriptDirectory) -> str:
+    """Return where the ``version_locations`` line goes: ``[alembic]``, ``[db1]``, ..."""
+    config = sd.config
+    if not getattr(config, "config_file_name", None) and getattr(config, "toml_file_name", None):
+        return "[tool.alembic] in pyproject.toml"
+    return f"[{getattr(config, 'config_ini_section', None) or 'alembic'}]"
+
+
 def version_locations_line(sd: ScriptDirectory, locations: Sequence[str]) -> str:
     """Return the ``version_locations = ...`` line that lists ``locations``.
 
@@ -272,7 +280,7 @@ def _choose_version_path(
         if wanted not in locations:
             raise ConfigError(
                 f"path {wanted} is not represented in current version locations",
-                f"add it to the configuration: {version_locations_line(sd, [*locations, wanted])}",
+                f"add it to {_section_of(sd)}: {version_locations_line(sd, [*locations, wanted])}",
             )
         return wanted
     if len(locations) == 1:
