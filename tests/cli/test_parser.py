@@ -290,6 +290,8 @@ def test_grammar_matches_alembic() -> None:
         wanted = _describe(sub)
         if name == "revision":  # Tidal passes --head's default explicitly
             wanted["head"] = (("--head",), None, "head", "_StoreAction")
+            # Tidal's extra: autogenerate's rename detection can be switched off.
+            wanted["no_renames"] = (("--no-renames",), 0, False, "_StoreTrueAction")
         assert _describe(our_subs[name]) == wanted, name
 
 
@@ -298,3 +300,9 @@ def test_mistyped_command_suggests(capsys: pytest.CaptureFixture[str]) -> None:
         build_parser().parse_args(["upgarde", "head"])
     assert info.value.code == 2
     assert "did you mean 'upgrade'?" in capsys.readouterr().err
+
+
+def test_no_renames_reaches_cmd_opts() -> None:
+    options = build_parser().parse_args(["revision", "--autogenerate", "--no-renames", "-m", "x"])
+    assert options.no_renames is True
+    assert build_parser().parse_args(["revision", "-m", "x"]).no_renames is False

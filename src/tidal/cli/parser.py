@@ -131,6 +131,17 @@ ALEMBIC_COMMANDS: tuple[CommandSpec, ...] = (
                 "Revisions the new one depends on.",
                 action="append",
             ),
+            Arg(
+                ("--no-renames",),
+                "no_renames",
+                MappingProxyType(
+                    {
+                        "action": "store_true",
+                        "help": "With --autogenerate: write drop and add, never a rename.",
+                    }
+                ),
+                omit_if_default=True,
+            ),
         ),
     ),
     CommandSpec(

@@ -28,7 +28,7 @@ COMMANDS: dict[str, str] = {
     "stamp": "migrate",
     "current": "migrate",
     "ensure_version": "migrate",
-    "check": "check",
+    "check": "drift",
     # Tidal only
     "current_heads": "migrate",
     "applied_history": "migrate",
