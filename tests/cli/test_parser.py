@@ -292,6 +292,8 @@ def test_grammar_matches_alembic() -> None:
             wanted["head"] = (("--head",), None, "head", "_StoreAction")
             # Tidal's extra: autogenerate's rename detection can be switched off.
             wanted["no_renames"] = (("--no-renames",), 0, False, "_StoreTrueAction")
+        if name == "check":  # Tidal's extra: the differences as a list or as JSON for CI
+            wanted["format"] = (("--format",), None, None, "_StoreAction")
         assert _describe(our_subs[name]) == wanted, name
 
 

@@ -217,7 +217,24 @@ ALEMBIC_COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "ensure_version", "Create the version table if it does not exist yet.", (_SQL_ARG,)
     ),
-    CommandSpec("check", "Fail if autogenerate finds operations to add (models vs database)."),
+    CommandSpec(
+        "check",
+        "Fail if autogenerate finds operations to add (models vs database).",
+        (
+            Arg(
+                ("--format",),
+                "format",
+                MappingProxyType(
+                    {
+                        "choices": ("text", "json"),
+                        "default": None,
+                        "help": "List the differences: text (for people) or json (for CI).",
+                    }
+                ),
+                omit_if_default=True,
+            ),
+        ),
+    ),
 )
 
 _FORMAT_ARG = _value(
