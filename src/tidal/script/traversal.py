@@ -155,6 +155,8 @@ def normalize_dependencies(
         >>> normalize_dependencies(["x", "a", "b"], down, {"x": (), "a": ("x",), "b": ("x",)})
         {'x': (), 'a': ('x',), 'b': ()}
     """
+    if not any(deps.values()):
+        return dict.fromkeys(topo, ())  # no depends_on anywhere: the loop below gives this
     # Only revisions above a declaring revision need the (linear) ancestor walk.
     declared_below: dict[str, bool] = {}
     out: dict[str, tuple[str, ...]] = {}
