@@ -6,6 +6,7 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -94,7 +95,7 @@ def _drifted(tmp_path: Path, url: str) -> tuple[Path, sa.MetaData]:
     return ini, md
 
 
-def _json_of(ini: Path, md: sa.MetaData) -> tuple[dict[str, object], bool]:
+def _json_of(ini: Path, md: sa.MetaData) -> tuple[dict[str, Any], bool]:
     from tidal import command
     from tidal.config import Config
 
@@ -229,3 +230,31 @@ def test_cli_json(
     captured = capsys.readouterr()
     assert "  add_column t.x: INTEGER" in captured.out
     assert "FAILED: New upgrade operations detected" in captured.err
+
+
+def _modified(tmp_path: Path, url: str) -> tuple[Path, sa.MetaData]:
+    ini = _upgraded(tmp_path, url)
+    md = rich_metadata(sa.make_url(url).get_dialect().name)
+    md.tables["child"].c.code.type = sa.String(40)
+    md.tables["child"].c.n.nullable = False
+    parent = md.tables["parent"]
+    parent.constraints.discard(next(c for c in parent.constraints if c.name == "uq_parent_amount"))
+    return ini, md
+
+
+def test_json_lists_modifications_and_removals(sqlite_url: str, tmp_path: Path) -> None:
+    ini, md = _modified(tmp_path, sqlite_url)
+    document, raised = _json_of(ini, md)
+    rows = {(d["kind"], d["table"], d["name"]) for d in document["differences"]}
+    assert raised and rows == {
+        ("modify_type", "child", "code"),
+        ("modify_nullable", "child", "n"),
+        ("remove_constraint", "parent", "uq_parent_amount"),
+    }
+
+
+def test_ignore_one_modification_of_several(sqlite_url: str, tmp_path: Path) -> None:
+    ini, md = _modified(tmp_path, sqlite_url)
+    _with_ini_ignore(ini, "child.code, uq_parent_*")
+    document, raised = _json_of(ini, md)
+    assert raised and [d["name"] for d in document["differences"]] == ["n"]
