@@ -9,7 +9,11 @@ PostgreSQL database made for the run and dropped after, Tidal against Alembic in
     imported, a fresh connection per run;
 (c) ``check`` as a subprocess on a database that matches the models.
 
+Models are declarative classes (``orm``, where mapping the classes dominates the import) and
+Core Tables (``core``); each style is its own row.
+
 Usage: python -m benchmarks.bench_autogenerate [--tables 50 200 500] [--repeat 3]
+       [--styles orm core]
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from benchmarks.harness import Timing, paired, tool
-from benchmarks.workloads.gen_models import build_database, generate, load_models
+from benchmarks.workloads.gen_models import STYLES, build_database, generate, load_models
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -94,12 +98,12 @@ def _clear_versions(project: Path) -> Callable[[], None]:
     return clear
 
 
-def bench(n: int, repeat: int) -> list[tuple[str, Timing, Timing]]:
-    """Return (what, alembic, tidal) rows for ``n`` tables."""
+def bench(n: int, repeat: int, style: str = "orm") -> list[tuple[str, Timing, Timing]]:
+    """Return (what, alembic, tidal) rows for ``n`` tables written in ``style``."""
     rows: list[tuple[str, Timing, Timing]] = []
     with tempfile.TemporaryDirectory() as tmp_name, _database() as (url, reset):
         project = Path(tmp_name) / "project"
-        generate(project, n, url)
+        generate(project, n, url, style)
         metadata = load_models(project).target_metadata
         build_database(url, metadata, n, drift=True)
         clear = _clear_versions(project)
@@ -129,15 +133,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tables", type=int, nargs="+", default=[50, 200, 500])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--styles", nargs="+", choices=sorted(STYLES), default=["orm", "core"])
     args = parser.parse_args()
-    print("| tables | what | alembic (s) | tidal (s) | speed-up |")
-    print("|---:|---|---:|---:|---:|")
+    print("| tables | models | what | alembic (s) | tidal (s) | speed-up |")
+    print("|---:|---|---|---:|---:|---:|")
     for n in args.tables:
-        for what, a, t in bench(n, args.repeat):
-            print(
-                f"| {n} | {what} | {a.best:.3f} | {t.best:.3f} | {a.best / t.best:.2f}x |",
-                flush=True,
-            )
+        for style in args.styles:
+            for what, a, t in bench(n, args.repeat, style):
+                print(
+                    f"| {n} | {style} | {what} | {a.best:.3f} | {t.best:.3f} | "
+                    f"{a.best / t.best:.2f}x |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -1,11 +1,11 @@
 """Generate a deterministic project whose models have N tables (same args -> same bytes).
 
-Each table has 10 columns, 3 indexes (one unique) and 2 foreign keys, written as SQLAlchemy
-2.0 declarative classes in ``models.py``; env.py imports them as ``target_metadata``. The
-foreign keys point at the same or earlier tables only, so the last table is referenced by
-none and can be dropped to make drift.
+Each table has 10 columns, 3 indexes (one unique) and 2 foreign keys, written in ``models.py``
+as SQLAlchemy 2.0 declarative classes (``orm``) or as Core Tables (``core``); env.py imports
+them as ``target_metadata``. The foreign keys point at the same or earlier tables only, so
+the last table is referenced by none and can be dropped to make drift.
 
-Usage: python -m benchmarks.workloads.gen_models DIR N [--url URL]
+Usage: python -m benchmarks.workloads.gen_models DIR N [--url URL] [--style orm|core]
 """
 
 from __future__ import annotations
@@ -63,6 +63,40 @@ class T{i:04d}(Base):
 
 FOOTER = "\ntarget_metadata = Base.metadata\n"
 
+CORE_HEADER = '''"""Benchmark models: {n} Core tables (from benchmarks/workloads/gen_models.py)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+target_metadata = sa.MetaData()
+'''
+
+CORE_TABLE = """
+sa.Table(
+    "{name}",
+    target_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(50), nullable=False),
+    sa.Column("email", sa.String(120), nullable=False),
+    sa.Column("amount", sa.Numeric(12, 2), nullable=False, server_default="0"),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("note", sa.Text),
+    sa.Column("qty", sa.Integer),
+    sa.Column("parent_id", sa.ForeignKey("{parent}.id", name="fk_{name}_parent")),
+    sa.Column(
+        "other_id", sa.ForeignKey("{other}.id", name="fk_{name}_other", ondelete="SET NULL")
+    ),
+    sa.Index("ix_{name}_name", "name"),
+    sa.Index("ix_{name}_email", "email", unique=True),
+    sa.Index("ix_{name}_created_amount", "created_at", "amount"),
+)
+"""
+
+#: ``orm``: declarative classes (mapping them costs most of the import); ``core``: Tables.
+STYLES = {"orm": (HEADER, MODEL, FOOTER), "core": (CORE_HEADER, CORE_TABLE, "")}
+
 ENV_MODELS = ENV.replace(
     "target_metadata = None",
     "import os\nimport sys\n\n"
@@ -81,35 +115,36 @@ def table_name(i: int) -> str:
     return f"t_{i:04d}"
 
 
-def models_source(n: int) -> str:
-    """Return the source of ``models.py`` with ``n`` tables.
+def models_source(n: int, style: str = "orm") -> str:
+    """Return the source of ``models.py`` with ``n`` tables, declarative or Core ``style``.
 
     Example:
-        >>> models_source(2).count("__tablename__")
-        2
+        >>> models_source(2).count("__tablename__"), models_source(2, "core").count("sa.Table(")
+        (2, 2)
     """
-    parts = [HEADER.format(n=n)]
+    header, model, footer = STYLES[style]
+    parts = [header.format(n=n)]
     for i in range(n):
         parts.append(
-            MODEL.format(
+            model.format(
                 i=i,
                 name=table_name(i),
                 parent=table_name(max(i - 1, 0)),
                 other=table_name(i // 2),
             )
         )
-    parts.append(FOOTER)
+    parts.append(footer)
     return "".join(parts)
 
 
-def generate(directory: Path, n: int, url: str) -> None:
+def generate(directory: Path, n: int, url: str, style: str = "orm") -> None:
     """Write the project: alembic.ini, migrations/env.py, script.py.mako, models.py, no scripts."""
     versions = directory / "migrations" / "versions"
     versions.mkdir(parents=True, exist_ok=True)
     (directory / "alembic.ini").write_text(INI.format(url=url))
     (directory / "migrations" / "env.py").write_text(ENV_MODELS)
     (directory / "migrations" / "script.py.mako").write_text(MAKO)
-    (directory / "models.py").write_text(models_source(n))
+    (directory / "models.py").write_text(models_source(n, style))
 
 
 def load_models(directory: Path) -> ModuleType:
@@ -143,8 +178,9 @@ def main() -> None:
     parser.add_argument("directory", type=Path)
     parser.add_argument("n", type=int)
     parser.add_argument("--url", default="sqlite:///bench.db")
+    parser.add_argument("--style", choices=sorted(STYLES), default="orm")
     args = parser.parse_args()
-    generate(args.directory, args.n, args.url)
+    generate(args.directory, args.n, args.url, args.style)
 
 
 if __name__ == "__main__":
