@@ -132,6 +132,16 @@ def run_steps(context: MigrationContext, heads: tuple[str, ...], kw: dict[str, A
     if history is not None and steps:
         warn_changed_scripts(context, history, heads)
         history.create()
+    # One transaction for the whole run: the history rows go in with one round trip at the
+    # end. A commit per step (transaction_per_migration, or DDL that commits by itself)
+    # writes each step's row with it, so a later failure cannot lose it.
+    per_step = bool(context.opts.get("transaction_per_migration")) or not (
+        context.transactional_ddl
+    )
     for step in steps:
         with context.begin_transaction(_per_migration=True):
             heads = _run_one(context, step, heads, history, kw)
+            if history is not None and per_step:
+                history.flush()
+    if history is not None:
+        history.flush()

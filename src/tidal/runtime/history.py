@@ -84,6 +84,7 @@ class HistoryTable:
         self.connection = connection
         self.name = name
         self.schema = schema
+        self.pending: list[dict[str, Any]] = []
         self.table = Table(
             name,
             MetaData(),
@@ -119,9 +120,13 @@ class HistoryTable:
         duration_ms: float,
         path: str | None,
     ) -> None:
-        """Append one row for an applied step."""
-        self.connection.execute(
-            self.table.insert().values(
+        """Queue one row for an applied step; :meth:`flush` writes the queued rows.
+
+        Rows are written in one round trip before the transaction that holds their steps
+        commits, so recording adds no per-step round trip.
+        """
+        self.pending.append(
+            dict(
                 version_table=version_table,
                 revision=step.revision,
                 direction=step.kind,
@@ -135,6 +140,12 @@ class HistoryTable:
                 checksum=checksum(path),
             )
         )
+
+    def flush(self) -> None:
+        """Write the queued rows (one executemany), in the caller's transaction."""
+        if self.pending:
+            rows, self.pending = self.pending, []
+            self.connection.execute(self.table.insert(), rows)
 
     def accept(self, version_table: str, revision: str, new_checksum: str | None) -> None:
         """Record ``new_checksum`` as the applied checksum of ``revision`` (``verify --accept``)."""
