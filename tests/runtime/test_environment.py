@@ -40,13 +40,16 @@ def test_pyproject_template(tmp_path: Path, sqlite_url: str) -> None:
     _round_trip(make_project(tmp_path, sqlite_url, REVS, "pyproject"), sqlite_url)
 
 
-def test_async_template_aiosqlite(tmp_path: Path, sqlite_url: str) -> None:
-    url = sqlite_url.replace("sqlite://", "sqlite+aiosqlite://")
-    ini = make_project(tmp_path, url, REVS, "async")
+def _async_round_trip(tmp_path: Path, sync_url: str, async_url: str) -> None:
+    ini = make_project(tmp_path, async_url, REVS, "async")
     tidal_command(ini, "upgrade", "head")
-    assert version_rows(sqlite_url) == ["b2"]
+    assert version_rows(sync_url) == ["b2"]
     tidal_command(ini, "downgrade", "base")
-    assert version_rows(sqlite_url) == []
+    assert version_rows(sync_url) == []
+
+
+def test_async_template_aiosqlite(tmp_path: Path, sqlite_url: str) -> None:
+    _async_round_trip(tmp_path, sqlite_url, sqlite_url.replace("sqlite://", "sqlite+aiosqlite://"))
 
 
 @pytest.mark.postgresql
@@ -57,22 +60,12 @@ def test_async_template_psycopg(tmp_path: Path, pg_url: str) -> None:
 
 @pytest.mark.postgresql
 def test_async_template_asyncpg(tmp_path: Path, pg_url: str) -> None:
-    url = pg_url.replace("+psycopg://", "+asyncpg://")
-    ini = make_project(tmp_path, url, REVS, "async")
-    tidal_command(ini, "upgrade", "head")
-    assert version_rows(pg_url) == ["b2"]
-    tidal_command(ini, "downgrade", "base")
-    assert version_rows(pg_url) == []
+    _async_round_trip(tmp_path, pg_url, pg_url.replace("+psycopg://", "+asyncpg://"))
 
 
 @pytest.mark.mariadb
 def test_async_template_aiomysql(tmp_path: Path, mariadb_url: str) -> None:
-    url = mariadb_url.replace("+pymysql://", "+aiomysql://")
-    ini = make_project(tmp_path, url, REVS, "async")
-    tidal_command(ini, "upgrade", "head")
-    assert version_rows(mariadb_url) == ["b2"]
-    tidal_command(ini, "downgrade", "base")
-    assert version_rows(mariadb_url) == []
+    _async_round_trip(tmp_path, mariadb_url, mariadb_url.replace("+pymysql://", "+aiomysql://"))
 
 
 MULTIDB_SCRIPT = """
