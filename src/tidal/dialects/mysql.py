@@ -3,8 +3,10 @@
 MySQL has no ``ALTER COLUMN ... TYPE`` or ``SET NOT NULL``: changing a column's type,
 nullability, comment or name restates the full column, so the existing type must be
 known (``existing_type=``), and the other ``existing_*`` values keep what is not
-meant to change. A generic ``DROP CONSTRAINT`` does not exist either: the type of the
-constraint decides the statement.
+meant to change. Online, missing ``existing_*`` values are read from the live column
+(:mod:`tidal.dialects.existing`); ``--sql`` has no database and needs them given.
+A generic ``DROP CONSTRAINT`` does not exist either: the type of the constraint
+decides the statement.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.types import String, TypeEngine
 
 from tidal.dialects import ddl
+from tidal.dialects.existing import fill_existing, needs_reflection, reflect_column
 from tidal.dialects.impl import DefaultImpl
 from tidal.errors import OperationError
 
@@ -75,7 +78,8 @@ class MySQLImpl(DefaultImpl):
         comment = kw.get("comment", False)
         server_default = kw.get("server_default", False)
         schema = kw.get("schema")
-        self.check_alter_column(table_name, column_name, **kw)
+        kw = self._with_existing(table_name, column_name, kw)
+        _require_type(self.dialect.name, table_name, column_name, kw)
         if not _restates(kw):
             if server_default is not False:
                 stmt = ddl.ColumnDefault(table_name, column_name, server_default, schema=schema)
@@ -107,15 +111,24 @@ class MySQLImpl(DefaultImpl):
             )
         )
 
+    def _with_existing(
+        self, table_name: str, column_name: str, kw: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Return ``kw`` with missing ``existing_*`` read from the live column (online only)."""
+        conn = self.connection
+        if conn is None or self.as_sql or not _restates(kw) or not needs_reflection(kw):
+            return kw
+        reflected = reflect_column(conn, table_name, column_name, kw.get("schema"))
+        return fill_existing(kw, reflected)
+
     def check_alter_column(self, table_name: str, column_name: str, **kw: Any) -> None:
-        """Raise before anything runs when MODIFY/CHANGE would need the unknown type."""
-        if _restates(kw) and kw.get("type_") is None and kw.get("existing_type") is None:
-            raise OperationError(
-                f"alter_column({table_name!r}, {column_name!r}) on {self.dialect.name} needs the "
-                "column's existing type: MODIFY/CHANGE restate the whole column",
-                "pass existing_type= (and existing_nullable=, existing_server_default=, "
-                "existing_comment= to keep them)",
-            )
+        """Raise before anything runs when MODIFY/CHANGE would need the unknown type.
+
+        Online, a missing ``existing_type`` is read from the database instead, so the
+        check only asks that the table and column exist.
+        """
+        kw = self._with_existing(table_name, column_name, kw)
+        _require_type(self.dialect.name, table_name, column_name, kw)
 
     def drop_constraint(self, const: Constraint, if_exists: bool | None = None) -> None:
         """Drop a constraint; its type must be known."""
@@ -127,6 +140,17 @@ class MySQLImpl(DefaultImpl):
                 "pass type_='foreignkey', 'primary', 'unique' or 'check'",
             )
         super().drop_constraint(const, if_exists)
+
+
+def _require_type(dialect_name: str, table_name: str, column_name: str, kw: dict[str, Any]) -> None:
+    """Raise when MODIFY/CHANGE would need a type that is neither given nor reflected."""
+    if _restates(kw) and kw.get("type_") is None and kw.get("existing_type") is None:
+        raise OperationError(
+            f"alter_column({table_name!r}, {column_name!r}) on {dialect_name} needs the "
+            "column's existing type: MODIFY/CHANGE restate the whole column",
+            "pass existing_type= (and existing_nullable=, existing_server_default=, "
+            "existing_comment= to keep them)",
+        )
 
 
 def _restates(kw: dict[str, Any]) -> bool:
