@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from tidal.cli import render
-from tidal.cli.parser import CommandSpec, build_parser, normalize_argv
+from tidal.cli.parser import CommandSpec, build_parser, build_parser_for, normalize_argv
 from tidal.config import Config, find_config_files
 from tidal.configuration.discovery import ConfigFiles
 from tidal.errors import ConfigError, TidalError
@@ -98,11 +98,12 @@ def _command_kwargs(spec: CommandSpec, options: argparse.Namespace) -> dict[str,
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace | int:
-    parser = build_parser()
+    args = normalize_argv(sys.argv[1:] if argv is None else argv)
+    parser = build_parser_for(args)
     try:
-        options = parser.parse_args(normalize_argv(sys.argv[1:] if argv is None else argv))
+        options = parser.parse_args(args)
         if getattr(options, "cmd", None) is None:
-            parser.error("too few arguments")
+            build_parser(parser.prog).error("too few arguments")
     except SystemExit as exit_:
         code = exit_.code
         return code if isinstance(code, int) else (0 if code is None else 2)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NoReturn
 
-from tidal.errors import did_you_mean
+from tidal.errors import UsageError, did_you_mean
 
 __all__ = [
     "ALEMBIC_COMMANDS",
@@ -24,6 +24,8 @@ __all__ = [
     "Arg",
     "CommandSpec",
     "build_parser",
+    "build_parser_for",
+    "command_named",
     "normalize_argv",
 ]
 
@@ -351,11 +353,21 @@ def build_parser(
     prog: str = "tidal", commands: Iterable[CommandSpec] = COMMANDS
 ) -> argparse.ArgumentParser:
     """Build the argument parser for ``commands``; the chosen spec lands in ``cmd``."""
+    return _build(_Parser, _Parser, prog, commands)
+
+
+def _build(
+    parser_class: type[_Parser],
+    sub_class: type[_Parser],
+    prog: str,
+    commands: Iterable[CommandSpec],
+) -> argparse.ArgumentParser:
     from tidal import __version__
 
-    parser = _Parser(prog=prog)
+    parser = parser_class(prog=prog)
     _add_global_options(parser, __version__)
-    subparsers = parser.add_subparsers()
+    subparsers = parser.add_subparsers(parser_class=sub_class)
+    built = [parser]
     for spec in commands:
         sub = subparsers.add_parser(spec.name, help=spec.help, description=spec.help)
         for arg in spec.args:
@@ -364,4 +376,116 @@ def build_parser(
                 options["dest"] = arg.param
             sub.add_argument(*arg.flags, **options)
         sub.set_defaults(cmd=spec)
+        built.append(sub)
+    for each in built:
+        if isinstance(each, _OneCommandSubParser):
+            each.building = False
     return parser
+
+
+#: Global options that take a value (the next token unless attached).
+_GLOBAL_VALUE_OPTIONS = frozenset({"-c", "--config", "-n", "--name", "-x"})
+_GLOBAL_FLAGS = frozenset({"-q", "--quiet", "--raiseerr", "--debug", "--version"})
+_GLOBAL_LONG = ("--config", "--name", "--raiseerr", "--quiet", "--debug", "--version", "--help")
+_SPECS_BY_NAME: Mapping[str, CommandSpec] = MappingProxyType({s.name: s for s in COMMANDS})
+
+
+def _long_option(token: str) -> str | None:
+    """Return the global long option ``token`` names (argparse takes unique prefixes)."""
+    name = token.split("=", 1)[0]
+    matches = [option for option in _GLOBAL_LONG if option.startswith(name)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def command_named(argv: Sequence[str]) -> CommandSpec | None:
+    """Return the command ``argv`` names after the global options, or None if unsure.
+
+    None also for help (``-h`` before the command), no command, an unknown command or
+    anything unusual: the caller then needs every sub-parser.
+
+    Example:
+        >>> command_named(["-c", "heads", "-x", "a=b", "--raiseerr", "heads", "-v"]).name
+        'heads'
+        >>> command_named(["--help", "heads"]) is None
+        True
+    """
+    tokens = iter(argv)
+    for token in tokens:
+        if not token.startswith("-"):
+            return _SPECS_BY_NAME.get(token)
+        if token in _GLOBAL_FLAGS:
+            continue
+        if token in _GLOBAL_VALUE_OPTIONS:
+            next(tokens, None)
+            continue
+        if token.startswith("--"):
+            option = _long_option(token)
+            if option in (None, "--help"):
+                return None
+            if option in ("--config", "--name") and "=" not in token:
+                next(tokens, None)
+            continue
+        if token[:2] not in ("-c", "-n", "-x"):
+            return None  # "-h", "--", "-qv" and the like: let the full parser decide
+    return None
+
+
+#: Formatter width while a one-command parser is built (its ``prog`` must fit: no wrapping).
+_BUILD_WIDTH = 80
+_MAX_NARROW_PROG = 40
+
+
+class _NarrowedOut(UsageError):
+    """A parser built for one command met an error; the full parser reports it instead."""
+
+
+class _OneCommandSubParser(_Parser):
+    """The sub-parser of a one-command parser: an error is passed up, not printed.
+
+    While it is built, its formatters get a fixed width, so argparse's argument checks
+    do not ask the terminal (and import ``shutil``); help and usage use the real width.
+    """
+
+    building = True
+
+    def error(self, message: str) -> NoReturn:
+        raise _NarrowedOut(message)
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        if self.building:
+            return argparse.HelpFormatter(prog=self.prog, width=_BUILD_WIDTH)
+        return super()._get_formatter()
+
+
+class _OneCommandParser(_OneCommandSubParser):
+    """The parser of one command; any error re-parses with every command (same output)."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        trial = None if namespace is None else argparse.Namespace(**vars(namespace))
+        try:
+            return super().parse_known_args(args, trial)
+        except _NarrowedOut:
+            return build_parser(self.prog).parse_known_args(args, namespace)
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        trial = None if namespace is None else argparse.Namespace(**vars(namespace))
+        try:
+            return super().parse_args(args, trial)
+        except _NarrowedOut:
+            return build_parser(self.prog).parse_args(args, namespace)
+
+
+def build_parser_for(argv: Sequence[str], prog: str = "tidal") -> argparse.ArgumentParser:
+    """Build a parser for ``argv`` holding only the sub-parser of the command it names.
+
+    Parsing with it gives what :func:`build_parser` gives: help before the command, no
+    command or an unknown one get the full parser, and any error is reported by it.
+    """
+    spec = command_named(argv)
+    if spec is None or len(prog) > _MAX_NARROW_PROG:
+        return build_parser(prog)
+    return _build(_OneCommandParser, _OneCommandSubParser, prog, (spec,))
