@@ -102,10 +102,8 @@ def _objs(operations: OperationsCore | None) -> Any:
     return operations.schema_obj if operations is not None else SchemaObjects()
 
 
-class CreatePrimaryKeyOp(AddConstraintOp):
-    """Add a primary key."""
-
-    constraint_type = "primary"
+class _ColumnListConstraintOp(AddConstraintOp):
+    """A constraint over a list of the table's columns (primary key, unique)."""
 
     def __init__(
         self,
@@ -121,6 +119,12 @@ class CreatePrimaryKeyOp(AddConstraintOp):
         self.columns = list(columns)
         self.schema = schema
         self.kw = kw
+
+
+class CreatePrimaryKeyOp(_ColumnListConstraintOp):
+    """Add a primary key."""
+
+    constraint_type = "primary"
 
     def to_constraint(self, operations: OperationsCore | None = None) -> Constraint:
         return _objs(operations).primary_key(  # type: ignore[no-any-return]
@@ -128,25 +132,10 @@ class CreatePrimaryKeyOp(AddConstraintOp):
         )
 
 
-class CreateUniqueConstraintOp(AddConstraintOp):
+class CreateUniqueConstraintOp(_ColumnListConstraintOp):
     """Add a unique constraint."""
 
     constraint_type = "unique"
-
-    def __init__(
-        self,
-        constraint_name: str | None,
-        table_name: str,
-        columns: Sequence[str],
-        *,
-        schema: str | None = None,
-        **kw: Any,
-    ) -> None:
-        self.constraint_name = constraint_name
-        self.table_name = table_name
-        self.columns = list(columns)
-        self.schema = schema
-        self.kw = kw
 
     def to_constraint(self, operations: OperationsCore | None = None) -> Constraint:
         return _objs(operations).unique(  # type: ignore[no-any-return]
