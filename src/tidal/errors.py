@@ -395,6 +395,16 @@ class RestoreFailedError(DeployError):
     default_hint = "restore the backup named above by hand before anything else runs"
 
 
+class BackupError(DeployError):
+    """``tidal deploy`` could not make its backup (tool missing, dump failed, dir unwritable).
+
+    Nothing ran: the deploy stops before the first migration.
+    """
+
+    exit_code = 14
+    default_hint = "nothing was changed; fix the backup set-up (tool on PATH, writable --backup-dir)"
+
+
 class AmbiguousDowngradeError(RevisionError):
     """``downgrade -N`` reached more than one head to undo (after undoing a merge)."""
 
