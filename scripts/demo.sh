@@ -32,4 +32,8 @@ step downgrade -1
 step status
 step upgrade +1
 step current -v
+step downgrade -2
+step deploy --dry-run
+step deploy --backup-dir backups
+step status
 step upgrade head --sql

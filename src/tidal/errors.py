@@ -402,7 +402,14 @@ class BackupError(DeployError):
     """
 
     exit_code = 14
-    default_hint = "nothing was changed; fix the backup set-up (tool on PATH, writable --backup-dir)"
+    default_hint = "nothing was changed; put the dump tool on PATH, or pass a writable --backup-dir"
+
+
+class DeployNotRestoredError(DeployError):
+    """``tidal deploy --no-restore`` failed; the database was left as the failure left it."""
+
+    exit_code = 15
+    default_hint = "the backup was kept; restore it by hand, or fix forward"
 
 
 class AmbiguousDowngradeError(RevisionError):

@@ -222,7 +222,7 @@ def test_command_table() -> None:
         "ensure_version",
         "check",
     }
-    assert {spec.name for spec in TIDAL_COMMANDS} == {"status", "applied", "verify"}
+    assert {spec.name for spec in TIDAL_COMMANDS} == {"status", "applied", "verify", "deploy"}
     assert not {spec.name for spec in TIDAL_COMMANDS} & {spec.name for spec in ALEMBIC_COMMANDS}
     assert [s.name for s in COMMANDS if not s.needs_config] == ["init", "list_templates"]
 

@@ -38,6 +38,16 @@ def project(tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) ->
 # -- grammar ----------------------------------------------------------------------------------
 
 
+DEPLOY_DEFAULTS: dict[str, Any] = {
+    "revision": "heads",
+    "backup_dir": "backups",
+    "keep": 10,
+    "timeout": 300.0,
+    "dry_run": False,
+    "no_restore": False,
+}
+
+
 @pytest.mark.parametrize(
     ("argv", "name", "kwargs"),
     [
@@ -47,6 +57,14 @@ def project(tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) ->
         (["applied", "--format=json"], "applied", {"format": "json"}),
         (["verify"], "verify", {"accept": False}),
         (["verify", "--accept"], "verify", {"accept": True}),
+        (["deploy"], "deploy", DEPLOY_DEFAULTS),
+        (
+            ["deploy", "r2", "--backup-dir", "/b", "--keep", "3", "--timeout", "5", "--dry-run"],
+            "deploy",
+            {**DEPLOY_DEFAULTS, "revision": "r2", "backup_dir": "/b", "keep": 3, "timeout": 5.0,
+             "dry_run": True},
+        ),
+        (["deploy", "--no-restore"], "deploy", {**DEPLOY_DEFAULTS, "no_restore": True}),
     ],
 )
 def test_grammar(argv: list[str], name: str, kwargs: dict[str, Any]) -> None:
@@ -55,7 +73,7 @@ def test_grammar(argv: list[str], name: str, kwargs: dict[str, Any]) -> None:
 
 def test_tidal_commands_are_functions_and_leave_alembics_alone() -> None:
     names = {spec.name for spec in TIDAL_COMMANDS}
-    assert names == {"status", "applied", "verify"}
+    assert names == {"status", "applied", "verify", "deploy"}
     assert not names & {spec.name for spec in ALEMBIC_COMMANDS}
     for name in names:
         # Import the defining module first: a module named like its command would hide it.
@@ -63,7 +81,15 @@ def test_tidal_commands_are_functions_and_leave_alembics_alone() -> None:
         assert callable(getattr(command, name)), name
 
 
-@pytest.mark.parametrize("argv", [["status", "--format", "xml"], ["verify", "--format", "json"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["status", "--format", "xml"],
+        ["verify", "--format", "json"],
+        ["deploy", "--timeout", "soon"],
+        ["deploy", "--keep", "many"],
+    ],
+)
 def test_bad_options_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     assert "usage: tidal" in capsys.readouterr().err

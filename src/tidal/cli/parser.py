@@ -139,7 +139,22 @@ ALEMBIC_COMMANDS: tuple[CommandSpec, ...] = (
                 MappingProxyType(
                     {
                         "action": "store_true",
-                        "help": "With --autogenerate: write drop and add, never a rename.",
+                        "help": "With --autogenerate: write drop and add where a rename "
+                        "was found by shape (--rename pairs still apply).",
+                    }
+                ),
+                omit_if_default=True,
+            ),
+            Arg(
+                ("--rename",),
+                "renames",
+                MappingProxyType(
+                    {
+                        "action": "append",
+                        "default": None,
+                        "metavar": "OLD:NEW",
+                        "help": "With --autogenerate: rename, not drop and add. OLD:NEW for "
+                        "a table, TABLE.OLD:NEW for a column of TABLE. Repeatable.",
                     }
                 ),
                 omit_if_default=True,
@@ -247,7 +262,7 @@ _FORMAT_ARG = _value(
     default="text",
 )
 
-#: Commands only Tidal has (issue 7 adds deploy here).
+#: Commands only Tidal has.
 TIDAL_COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "status",
@@ -268,6 +283,49 @@ TIDAL_COMMANDS: tuple[CommandSpec, ...] = (
                 ("--accept",),
                 "accept",
                 "Record the current checksums of changed scripts as applied.",
+            ),
+        ),
+    ),
+    CommandSpec(
+        "deploy",
+        "Back up, upgrade under a timeout, verify, and restore the backup on failure.",
+        (
+            _value(
+                ("revision",),
+                "revision",
+                "target revision (default: heads)",
+                nargs="?",
+                default="heads",
+            ),
+            _value(
+                ("--backup-dir",),
+                "backup_dir",
+                "Folder for the backups (default: ./backups).",
+                default="backups",
+            ),
+            _value(
+                ("--keep",),
+                "keep",
+                "Keep this many newest backups of this database (default: 10).",
+                type=int,
+                default=10,
+            ),
+            _value(
+                ("--timeout",),
+                "timeout",
+                "Cancel the upgrade after this many seconds, on the server too (default: 300).",
+                type=float,
+                default=300.0,
+            ),
+            _flag(
+                ("--dry-run",),
+                "dry_run",
+                "Print the backup command, the pending steps and their SQL; change nothing.",
+            ),
+            _flag(
+                ("--no-restore",),
+                "no_restore",
+                "On failure, leave the database as the failure left it (the backup is kept).",
             ),
         ),
     ),

@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "verify": "migrate",
     "status": "reports",
     "applied": "reports",
+    "deploy": "release",
 }
 
 __all__ = sorted(COMMANDS)
