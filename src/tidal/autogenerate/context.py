@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 
 from tidal.autogenerate.snapshot import SchemaSnapshot, TableSnapshot, to_table
 from tidal.dialects.autogen import AutogenRules, rules_for
+
+if TYPE_CHECKING:
+    from tidal.autogenerate.compare.renames import RenamePolicy
 
 __all__ = ["AutogenContext"]
 
@@ -60,6 +63,8 @@ class AutogenContext:
         #: Renames detected so far: old table name -> new; (table, old column) -> new.
         self.table_renames: dict[str, str] = {}
         self.column_renames: dict[tuple[str, str], str] = {}
+        #: Set by the comparison: which removed and added objects become renames.
+        self.rename_policy: RenamePolicy | None = None
 
     # --- names ------------------------------------------------------------------------
 

@@ -37,12 +37,21 @@ def _check_at_head(script: Any, heads: tuple[str, ...]) -> None:
         )
 
 
-def _renames_wanted(config: Any, context: Any) -> bool:
-    """Return False when ``--no-renames`` or ``configure(detect_renames=False)`` says so."""
+def _compare_opts(config: Any, context: Any, renames: dict[str, Any]) -> dict[str, Any]:
+    """Return the comparison's rename options.
+
+    Detection is off when ``--no-renames`` (``renames["no_renames"]`` or the command
+    line's) or ``configure(detect_renames=False)`` says so; ``rename_hints`` and
+    ``rename_decider`` pass through.
+    """
     cmd_opts = getattr(config, "cmd_opts", None)
-    if getattr(cmd_opts, "no_renames", False):
-        return False
-    return bool(context.opts.get("detect_renames", True))
+    off = renames.get("no_renames") or getattr(cmd_opts, "no_renames", False)
+    detect = not off and bool(context.opts.get("detect_renames", True))
+    return {
+        "detect_renames": detect,
+        "rename_hints": tuple(renames.get("rename_hints") or ()),
+        "rename_decider": renames.get("rename_decider"),
+    }
 
 
 def _metadata(context: Any, script: Any) -> Any:
@@ -63,6 +72,7 @@ def run_autogenerate(
     header: dict[str, Any],
     process_revision_directives: Any = None,
     render: bool = True,
+    renames: dict[str, Any] | None = None,
 ) -> AutogenRun:
     """Run env.py, compare, apply the directive hooks and render; return what to write.
 
@@ -72,6 +82,8 @@ def run_autogenerate(
         header: MigrationScript keywords (rev_id, message, head, splice, ...).
         process_revision_directives: The command's hook, run after env.py's own.
         render: False for ``check``, which only needs the operations.
+        renames: ``no_renames``, ``rename_hints`` (RenameHint values) and
+            ``rename_decider`` (asked about each rename found by shape).
     """
     from tidal.runtime.environment import EnvironmentContext
 
@@ -82,7 +94,7 @@ def run_autogenerate(
         produced = produce_migrations(
             context,
             _metadata(context, script),
-            {"detect_renames": _renames_wanted(config, context)},
+            _compare_opts(config, context, renames or {}),
         )
         migration = MigrationScript(
             header.get("rev_id"),

@@ -83,8 +83,23 @@ def run(options: argparse.Namespace, stdout: TextIO | None = None) -> int:
     if spec.needs_config:
         _check_config(config, files, named)
     function = resolve_command(spec.name)
-    function(config, **_command_kwargs(spec, options))
+    function(config, **_command_kwargs(spec, options), **_prompts(spec, options))
     return 0
+
+
+def _interactive() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # closed or replaced streams
+        return False
+
+
+def _prompts(spec: CommandSpec, options: argparse.Namespace) -> dict[str, Any]:
+    """Return the interactive callbacks a command gets on a terminal (the rename prompt)."""
+    wanted = getattr(options, "autogenerate", False) and not getattr(options, "no_renames", False)
+    if spec.name != "revision" or not wanted or not _interactive():
+        return {}
+    return {"rename_decider": render.rename_prompt(sys.stdin, sys.stdout)}
 
 
 def _command_kwargs(spec: CommandSpec, options: argparse.Namespace) -> dict[str, Any]:

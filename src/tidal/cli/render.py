@@ -6,14 +6,20 @@ reaches the terminal, even from a driver's exception text.
 
 from __future__ import annotations
 
-from typing import TextIO
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO
 
 from tidal.config import mask_urls
 from tidal.errors import TidalError
 
+if TYPE_CHECKING:
+    from tidal.autogenerate.compare.renames import RenameCandidate
+
 __all__ = [
     "DEBUG_HINT",
+    "ask_rename",
     "failure_lines",
+    "rename_prompt",
     "unexpected_lines",
     "write_failure",
     "write_interrupted",
@@ -84,3 +90,36 @@ def write_interrupted(stream: TextIO) -> None:
     _write(
         stream, ["FAILED: interrupted", "  hint: run `tidal current` to see where the database is"]
     )
+
+
+def ask_rename(candidate: RenameCandidate, stdin: TextIO, stdout: TextIO) -> bool:
+    """Ask ``Rename column t.a to t.b? [Y/n]``; return True for yes (the default, and at EOF).
+
+    Example:
+        >>> import io
+        >>> from tidal.autogenerate.compare.renames import RenameCandidate
+        >>> out = io.StringIO()
+        >>> ask_rename(RenameCandidate("table", "a", "b"), io.StringIO("x\\nno\\n"), out)
+        False
+        >>> out.getvalue()
+        'Rename table a to b? [Y/n] Please answer y or n.\\nRename table a to b? [Y/n] '
+    """
+    question = f"Rename {candidate.describe()}? [Y/n] "
+    while True:
+        stdout.write(question)
+        stdout.flush()
+        line = stdin.readline()
+        if not line:
+            stdout.write("\n")
+            return True
+        answer = line.strip().lower()
+        if answer in ("", "y", "yes"):
+            return True
+        if answer in ("n", "no"):
+            return False
+        stdout.write("Please answer y or n.\n")
+
+
+def rename_prompt(stdin: TextIO, stdout: TextIO) -> Callable[[RenameCandidate], bool]:
+    """Return the ``rename_decider`` that asks on ``stdin``/``stdout``."""
+    return lambda candidate: ask_rename(candidate, stdin, stdout)

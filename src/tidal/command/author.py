@@ -12,11 +12,14 @@ import shlex
 import shutil
 import subprocess
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tidal.errors import ConfigError, ScriptError, TidalError, UsageError
 from tidal.script.directory import Script, ScriptDirectory, config_option
 from tidal.script.writer import render_template, rev_id
+
+if TYPE_CHECKING:
+    from tidal.autogenerate.compare.renames import RenameDecider
 
 __all__ = ["edit", "init", "list_templates", "merge", "revision"]
 
@@ -184,14 +187,41 @@ def revision(
     rev_id: str | None = None,
     depends_on: str | Sequence[str] | None = None,
     process_revision_directives: Any = None,
+    *,
+    no_renames: bool = False,
+    renames: Sequence[str] | None = None,
+    rename_decider: RenameDecider | None = None,
 ) -> Script | None:
-    """Create a new revision file (``tidal revision``) and return its Script."""
+    """Create a new revision file (``tidal revision``) and return its Script.
+
+    Tidal's keywords, for ``autogenerate`` only: ``no_renames`` writes drop and add
+    where a rename was found by shape; ``renames`` are ``--rename`` hints (``OLD:NEW``
+    for a table, ``TABLE.OLD:NEW`` for a column) that pair those two whatever their
+    shapes; ``rename_decider(candidate) -> bool`` is asked about each rename found by
+    shape (the CLI's prompt). Without it every one is written, with a comment.
+
+    Raises:
+        UsageError: ``--sql`` with ``--autogenerate``; a hint is malformed, names
+            nothing that is removed or added, or comes without ``--autogenerate``.
+    """
     if autogenerate and sql:
         raise UsageError(
             "Using --sql with --autogenerate does not make any sense",
             "run `tidal revision --autogenerate` against the database, without --sql",
         )
+    if renames and not autogenerate:
+        raise UsageError(
+            "--rename only applies to `revision --autogenerate`",
+            "add --autogenerate, or write the rename by hand with op.alter_column/op.rename_table",
+        )
     if autogenerate:
+        from tidal.autogenerate.compare.renames import parse_rename_hint
+
+        rename_opts = {
+            "no_renames": no_renames,
+            "rename_hints": [parse_rename_hint(text) for text in renames or ()],
+            "rename_decider": rename_decider,
+        }
         return _autogenerate_revision(
             config,
             {
@@ -204,6 +234,7 @@ def revision(
                 "depends_on": depends_on,
             },
             process_revision_directives,
+            rename_opts,
         )
     if sql:
         raise _not_yet("--sql")
@@ -227,13 +258,16 @@ def _new_rev_id() -> str:
 
 
 def _autogenerate_revision(
-    config: Any, header: dict[str, Any], process_revision_directives: Any
+    config: Any,
+    header: dict[str, Any],
+    process_revision_directives: Any,
+    rename_opts: dict[str, Any],
 ) -> Script | None:
     """Compare models and database (env.py runs), then write each resulting script."""
     from tidal.autogenerate.runner import run_autogenerate
 
     script = ScriptDirectory.from_config(config)
-    run = run_autogenerate(config, script, header, process_revision_directives)
+    run = run_autogenerate(config, script, header, process_revision_directives, renames=rename_opts)
     written: Script | None = None
     for directive, rendered in zip(run.scripts, run.rendered, strict=True):
         written = script.generate_revision(

@@ -9,13 +9,7 @@ import sqlalchemy as sa
 
 from tidal.autogenerate.compare.comments import comments_compared
 from tidal.autogenerate.compare.defaults import default_changed
-from tidal.autogenerate.compare.renames import (
-    RENAME_COMMENT,
-    column_shape,
-    pair_unique,
-    renames_on,
-    unpaired,
-)
+from tidal.autogenerate.compare.renames import RENAME_COMMENT, RenamePolicy, unpaired
 from tidal.autogenerate.compare.types import type_changed
 from tidal.autogenerate.context import AutogenContext
 from tidal.operations.core import MigrateOperation
@@ -60,28 +54,35 @@ def compare_columns(
             continue
         log.info("Detected removed column '%s.%s'", model.name, db_col.name)
         dropped.append(DropColumnOp.from_column_and_tablename(schema, model.name, db_col))
-    if renames_on(ctx) and added and dropped:
-        return _renames(ctx, model, schema, added, altered, dropped)
+    policy = ctx.rename_policy or RenamePolicy(ctx)
+    if added and dropped and policy.wants_columns(model.name, db.name):
+        return _renames(ctx, policy, model, db.name, schema, (added, altered, dropped))
     return added, altered, dropped
 
 
 def _renames(
     ctx: AutogenContext,
+    policy: RenamePolicy,
     model: sa.Table,
+    db_name: str,
     schema: str | None,
-    added: list[MigrateOperation],
-    altered: list[MigrateOperation],
-    dropped: list[MigrateOperation],
+    ops: tuple[list[MigrateOperation], list[MigrateOperation], list[MigrateOperation]],
 ) -> tuple[list[MigrateOperation], list[MigrateOperation], list[MigrateOperation]]:
-    """Turn a dropped and an added column of the same shape into a rename."""
-    adds = [op for op in added if isinstance(op, AddColumnOp)]
-    drops = [op for op in dropped if isinstance(op, DropColumnOp) and op._reverse is not None]
-    pairs = pair_unique(
-        adds,
-        drops,
-        lambda op: column_shape(ctx, op.column),
-        lambda op: column_shape(ctx, op._reverse.column),
+    """Turn a dropped and an added column into a rename, as the policy pairs them."""
+    added, altered, dropped = ops
+    adds = {id(op.column): op for op in added if isinstance(op, AddColumnOp)}
+    drops = {
+        id(op._reverse.column): op
+        for op in dropped
+        if isinstance(op, DropColumnOp) and op._reverse is not None
+    }
+    found = policy.columns(
+        model,
+        db_name,
+        [op.column for op in adds.values()],
+        [op._reverse.column for op in drops.values() if op._reverse is not None],
     )
+    pairs = [(adds[id(m)], drops[id(d)]) for m, d in found]
     renames: list[MigrateOperation] = []
     for add, drop in pairs:
         assert drop._reverse is not None

@@ -24,13 +24,7 @@ from tidal.autogenerate.compare.indexes import (
     drop_index,
     keep_name,
 )
-from tidal.autogenerate.compare.renames import (
-    RENAME_COMMENT,
-    pair_unique,
-    renames_on,
-    table_shape,
-    unpaired,
-)
+from tidal.autogenerate.compare.renames import RENAME_COMMENT, RenamePolicy, unpaired
 from tidal.autogenerate.compare.unchanged import unchanged
 from tidal.autogenerate.context import AutogenContext
 from tidal.autogenerate.snapshot import reflect
@@ -84,13 +78,10 @@ def compare_tables(ctx: AutogenContext) -> list[MigrateOperation]:
         if (ctx.model_schema(t.schema), t.name) in db_keys - set(model)
         and ctx.include_object(t, t.name, "table", True, None)
     ]
-    renamed: list[tuple[sa.Table, sa.Table]] = []
-    if renames_on(ctx):
-        renamed = pair_unique(
-            new, gone_tables, lambda t: table_shape(ctx, t), lambda t: table_shape(ctx, t)
-        )
-        new = unpaired(new, [m for m, _ in renamed])
-        gone_tables = unpaired(gone_tables, [d for _, d in renamed])
+    ctx.rename_policy = policy = RenamePolicy(ctx)
+    renamed = policy.tables(new, gone_tables)
+    new = unpaired(new, [m for m, _ in renamed])
+    gone_tables = unpaired(gone_tables, [d for _, d in renamed])
     ops: list[MigrateOperation] = _rename_ops(ctx, renamed, pairs)
     ops.extend(_create_ops(new))
     ops.extend(_modify(ctx, model, db_keys, pairs))
@@ -102,6 +93,7 @@ def compare_tables(ctx: AutogenContext) -> list[MigrateOperation]:
         gone_tables,
     )
     ops.extend(_drop_ops(ctx, gone_tables))
+    policy.check_all_used()
     return [*first, *ops, *last]
 
 

@@ -14,7 +14,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from tidal.autogenerate.compare.foreign_keys import fk_signature
-from tidal.autogenerate.compare.renames import renames_on
 from tidal.autogenerate.context import AutogenContext
 from tidal.autogenerate.snapshot import TableSnapshot
 
@@ -69,7 +68,7 @@ def unchanged(ctx: AutogenContext, model: sa.Table, snap: TableSnapshot) -> bool
     """Return True only when the table certainly has no difference to report."""
     if ctx.opts.get("compare_server_default", False) is not False:
         return False
-    if callable(ctx.opts.get("compare_type", True)) or renames_on(ctx) and ctx.table_renames:
+    if callable(ctx.opts.get("compare_type", True)) or ctx.table_renames:
         return False
     if (model.comment or None) != (snap.comment or None) and ctx.dialect.supports_comments:
         return False
