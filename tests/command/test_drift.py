@@ -83,7 +83,27 @@ def test_cli_exit_codes(
     assert "No new upgrade operations detected." in capsys.readouterr().out
     (ini.parent / "models.py").write_text(MODELS.format(extra=', sa.Column("x", sa.Integer)'))
     assert main(["check"]) == 9
-    assert "New upgrade operations detected" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    # The CLI's default is the list for people; the failure line only counts them.
+    assert captured.out.splitlines() == [
+        "1 difference(s) between the models and the database:",
+        "  add_column t.x: INTEGER",
+    ]
+    assert captured.err.splitlines()[0] == (
+        "FAILED: New upgrade operations detected: 1 difference(s) (above)"
+    )
+    assert main(["check", "--format", "alembic"]) == 9
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(
+        "FAILED: New upgrade operations detected: [('add_column', None, 't', Column('x'"
+    )
+    (ini.parent / "models.py").write_text(MODELS.format(extra=""))
+    assert main(["check", "--format", "alembic"]) == 0
+    assert capsys.readouterr().out == "No new upgrade operations detected.\n"
+    assert main(["downgrade", "base"]) == 0
+    assert main(["check"]) == 6  # not at head: an error, told apart from drift (9)
+    assert "Target database is not up to date." in capsys.readouterr().err
     assert os.path.exists(ini)
 
 

@@ -243,12 +243,12 @@ ALEMBIC_COMMANDS: tuple[CommandSpec, ...] = (
                 "format",
                 MappingProxyType(
                     {
-                        "choices": ("text", "json"),
-                        "default": None,
-                        "help": "List the differences: text (for people) or json (for CI).",
+                        "choices": ("text", "json", "alembic"),
+                        "default": "text",
+                        "help": "How to report differences: text (one a line, the default), "
+                        "json (one JSON value, for CI) or alembic (Alembic's output).",
                     }
                 ),
-                omit_if_default=True,
             ),
         ),
     ),
