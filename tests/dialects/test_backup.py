@@ -113,8 +113,13 @@ def cancel_while_running(
     return waited, outcome["error"], outcome["result"]
 
 
-def argv_spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], dict[str, str] | None]]:
-    """Record the argv and env of every child process the backup tools start."""
+def argv_spy(
+    monkeypatch: pytest.MonkeyPatch, on_call: Callable[[list[str]], None] = lambda argv: None
+) -> list[tuple[list[str], dict[str, str] | None]]:
+    """Record the argv and env of every child process the backup tools start.
+
+    ``on_call`` sees each argv just before the process starts (to look at its files).
+    """
     import subprocess
 
     calls: list[tuple[list[str], dict[str, str] | None]] = []
@@ -123,11 +128,13 @@ def argv_spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], dict[str,
 
     def spy_run(args: list[str], *rest: Any, **kwargs: Any) -> Any:
         calls.append((list(args), kwargs.get("env")))
+        on_call(list(args))
         return real_run(args, *rest, **kwargs)
 
     class SpyPopen(real_popen):  # type: ignore[misc]
         def __init__(self, args: list[str], *rest: Any, **kwargs: Any) -> None:
             calls.append((list(args), kwargs.get("env")))
+            on_call(list(args))
             super().__init__(args, *rest, **kwargs)
 
     monkeypatch.setattr(subprocess, "run", spy_run)
