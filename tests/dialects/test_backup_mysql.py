@@ -175,6 +175,15 @@ def test_dump_of_a_missing_database_fails_cleanly(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
 
 
+def test_dump_of_an_unreachable_server_fails_cleanly(tmp_path: Path) -> None:
+    tool = backup_tool_for("mysql+pymysql://root:s3cret-pw@127.0.0.1:1/x")
+    with pytest.raises(BackupError) as caught:
+        tool.dump(tmp_path / "b.sql")
+    assert "127.0.0.1" in caught.value.message and "s3cret-pw" not in caught.value.message
+    assert "\n" not in caught.value.message
+    assert not list(tmp_path.iterdir())
+
+
 def test_restore_of_a_bad_dump_raises(mariadb_url: str, tmp_path: Path) -> None:
     bad = tmp_path / "bad.sql"
     bad.write_text("CREATE TABLE t (id INT);\nTHIS IS NOT SQL;\n")

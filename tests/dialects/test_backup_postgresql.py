@@ -133,6 +133,46 @@ def test_restore_brings_back_a_dropped_public_schema(pg_url: str, tmp_path: Path
     engine.dispose()
 
 
+def _extensions_and_types(url: str) -> tuple[object, ...]:
+    engine = engine_for(url)
+    with engine.connect() as conn:
+        extensions = conn.exec_driver_sql(
+            "SELECT extname, extnamespace::regnamespace::text FROM pg_extension ORDER BY 1"
+        ).all()
+        columns = conn.exec_driver_sql(
+            "SELECT table_name, column_name, udt_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' ORDER BY 1, 2"
+        ).all()
+        rows = conn.exec_driver_sql("SELECT count(*) FROM words WHERE w = 'HELLO'").scalar()
+    engine.dispose()
+    return extensions, columns, rows
+
+
+def test_restore_brings_back_extensions(pg_url: str, tmp_path: Path) -> None:
+    run_sql(
+        pg_url,
+        [
+            "CREATE EXTENSION citext",
+            "CREATE TABLE words (w citext PRIMARY KEY)",
+            "INSERT INTO words VALUES ('hello')",
+        ],
+    )
+    tool = backup_tool_for(pg_url)
+    before = _extensions_and_types(pg_url)
+    assert before[2] == 1
+    tool.dump(tmp_path / "b.dump")
+    # Dropping citext drops the column too; a migration could do as much.
+    run_sql(pg_url, ["DROP EXTENSION citext CASCADE", "CREATE EXTENSION hstore"])
+    run_sql(pg_url, ["CREATE TABLE kv (h hstore)"])
+    tool.restore(tmp_path / "b.dump")
+    assert _extensions_and_types(pg_url) == before
+
+
+def test_restore_of_a_missing_backup_raises(pg_url: str, tmp_path: Path) -> None:
+    with pytest.raises(RestoreFailedError, match="cannot read the backup"):
+        backup_tool_for(pg_url).restore(tmp_path / "nothing.dump")
+
+
 def test_failed_restore_changes_nothing(pg_url: str, tmp_path: Path) -> None:
     run_sql(pg_url, ["CREATE TABLE t (id int)", "INSERT INTO t VALUES (1)"])
     tool = backup_tool_for(pg_url)
