@@ -148,11 +148,12 @@ def make_project(
     bodies: dict[str, str] | None = None,
     per_migration: bool = False,
     metadata: bool = False,
+    template: str = "generic",
 ) -> Path:
     """Write the project, upgrade it to r0 (the pre-deploy state); return alembic.ini."""
     root.mkdir(parents=True, exist_ok=True)
     ini = root / "alembic.ini"
-    command.init(quiet_config(ini), str(root / "migrations"))
+    command.init(quiet_config(ini), str(root / "migrations"), template=template)
     text = re.sub(r"(?m)^sqlalchemy\.url = .*$", f"sqlalchemy.url = {url}", ini.read_text())
     ini.write_text(text.replace("%", "%%") if "%" in url else text)
     env = root / "migrations" / "env.py"

@@ -196,14 +196,26 @@ def test_timeout_cancels_on_the_server_and_restores(
     before = snapshot(db_url)
     started = time.monotonic()
     with pytest.raises(DeployError) as info:
-        deploy(ini, backups, timeout=3)
+        deploy(ini, backups, timeout=5)
     elapsed = time.monotonic() - started
     assert type(info.value) is DeployError
-    assert "--timeout 3" in info.value.message and "cancelled on the server" in info.value.message
+    assert "--timeout 5" in info.value.message and "cancelled on the server" in info.value.message
     assert elapsed < 40
     if backend != "sqlite":
         assert running_sleeps(db_url) == []
     assert snapshot(db_url) == before
+
+
+@pytest.mark.postgresql
+def test_timeout_with_the_async_template(tmp_path: Path, pg_url: str, backups: Path) -> None:
+    url = pg_url.replace("+psycopg", "+asyncpg")
+    r3 = sleeping_r3("postgresql")
+    ini = make_project(tmp_path / "proj", url, {"r3": r3}, per_migration=True, template="async")
+    before = snapshot(pg_url)
+    with pytest.raises(DeployError, match="cancelled on the server"):
+        deploy(ini, backups, timeout=5)
+    assert running_sleeps(pg_url) == []
+    assert snapshot(pg_url) == before
 
 
 def test_failed_verification_restores(tmp_path: Path, sqlite_url: str, backups: Path) -> None:

@@ -165,7 +165,7 @@ class _Deploy:
             self.say(line)
         if report.pending:
             self.say(
-                "deploy %s: %d step(s): %s",
+                "deploy to %s: %d step(s): %s",
                 self.options.revision,
                 len(report.pending),
                 " -> ".join(report.pending),

@@ -75,9 +75,9 @@ class BackupStore:
         """Return a free file name for a backup taken at ``now`` (UTC).
 
         Example:
-            >>> store = BackupStore(Path("/nonexistent"), "sqlite_app", ".sqlite3")
+            >>> store = BackupStore(Path("/nonexistent"), "db_app", ".bak")
             >>> store.new_path(datetime(2026, 12, 2, 3, 4, 5, tzinfo=UTC)).name
-            'sqlite_app_20261202T030405Z.sqlite3'
+            'db_app_20261202T030405Z.bak'
         """
         stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime(_STAMP)
         path = self.directory / f"{self.key}_{stamp}{self.extension}"

@@ -1,9 +1,9 @@
 """The deploy timeout: cancel the running statement on the server, then stop the run.
 
 When ``--timeout`` runs out, :class:`Watchdog` calls the canceller the dialect gave for
-the migration's connection (PostgreSQL ``pg_cancel_backend``, MariaDB ``KILL QUERY``,
-SQLite ``interrupt()``), again every second while the run goes on (a migration may
-catch the error, or MariaDB's ``SLEEP`` just returns early), and after ``grace``
+the migration's connection (:mod:`tidal.dialects.backup` says how, per database),
+again every second while the run goes on (a migration may catch the error and go
+on), and after ``grace``
 seconds interrupts the main thread, for a migration stuck in Python code. Steps that
 have not started yet do not start (:meth:`Watchdog.guard`).
 """

@@ -108,10 +108,37 @@ def partial_file(path: Path) -> Iterator[Path]:
             temporary.unlink()
 
 
+#: Async drivers -> the synchronous driver the admin engine uses instead (the async
+#: template's env.py connects with ``+asyncpg`` / ``+aiomysql``; cancels run from a thread).
+_SYNC_DRIVERS = {
+    "asyncpg": "psycopg",
+    "psycopg_async": "psycopg",
+    "aiomysql": "pymysql",
+    "asyncmy": "pymysql",
+    "aiosqlite": "pysqlite",
+}
+
+
+def sync_url(url: URL) -> URL:
+    """Return ``url`` with an async driver replaced by a synchronous one.
+
+    Example:
+        >>> from sqlalchemy import make_url
+        >>> sync_url(make_url("postgresql+asyncpg://u@h/db")).drivername
+        'postgresql+psycopg'
+        >>> sync_url(make_url("mysql+pymysql://u@h/db")).drivername
+        'mysql+pymysql'
+    """
+    driver = url.get_driver_name()
+    if driver in _SYNC_DRIVERS:
+        return url.set(drivername=f"{url.get_backend_name()}+{_SYNC_DRIVERS[driver]}")
+    return url
+
+
 def admin_engine(url: URL, connect_args: dict[str, object]) -> Engine:
     """Return an engine of one unpooled connection, for drop and cancel statements."""
     return create_engine(
-        url, poolclass=NullPool, isolation_level="AUTOCOMMIT", connect_args=connect_args
+        sync_url(url), poolclass=NullPool, isolation_level="AUTOCOMMIT", connect_args=connect_args
     )
 
 
