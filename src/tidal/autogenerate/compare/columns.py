@@ -140,11 +140,13 @@ def _alter(
         )
         op.modify_type = col.type
         changed = True
-    if bool(col.nullable) != bool(db_col.nullable) and not col.primary_key:
+    # A key column is NOT NULL whatever the model says; one joining the key is made so.
+    nullable = bool(col.nullable) and not col.primary_key
+    if bool(db_col.nullable) != nullable and not (col.primary_key and db_col.primary_key):
         log.info(
-            "Detected %s on column '%s.%s'", "NULL" if col.nullable else "NOT NULL", table, col.name
+            "Detected %s on column '%s.%s'", "NULL" if nullable else "NOT NULL", table, col.name
         )
-        op.modify_nullable = bool(col.nullable)
+        op.modify_nullable = nullable
         changed = True
     if default_changed(ctx, col, db_col):
         log.info("Detected server default on column '%s.%s'", table, col.name)

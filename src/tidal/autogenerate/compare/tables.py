@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tidal.autogenerate.compare.checks import compare_checks
 from tidal.autogenerate.compare.columns import compare_columns
 from tidal.autogenerate.compare.comments import compare_table_comment
 from tidal.autogenerate.compare.enums import compare_enums
@@ -24,6 +25,7 @@ from tidal.autogenerate.compare.indexes import (
     drop_index,
     keep_name,
 )
+from tidal.autogenerate.compare.primary_keys import compare_primary_key
 from tidal.autogenerate.compare.renames import RENAME_COMMENT, RenamePolicy, unpaired
 from tidal.autogenerate.compare.unchanged import unchanged
 from tidal.autogenerate.context import AutogenContext
@@ -207,7 +209,20 @@ def _modify(
         kept = {tuple(fk["constrained_columns"]) for fk in snap.foreign_keys} - gone
         dropped_ix, added_ix = compare_indexes(ctx, table, db, snap, kept)
         comment = compare_table_comment(ctx, table, snap)
-        body = [*added, *altered, *dropped_ix, *added_ix, *dropped, *comment]
+        pk_drop, pk_add = compare_primary_key(ctx, table, snap, schema)
+        ck_drop, ck_add = compare_checks(ctx, table, snap, schema)
+        body = [
+            *pk_drop,
+            *ck_drop,
+            *added,
+            *altered,
+            *dropped_ix,
+            *added_ix,
+            *dropped,
+            *pk_add,
+            *ck_add,
+            *comment,
+        ]
         for group, out in ((dropped_fks, fk_drops), (body, middle), (added_fks, fk_adds)):
             if group:
                 out.append(ModifyTableOps(name, group, schema=schema))

@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tidal.autogenerate.compare.checks import checks_compared
 from tidal.autogenerate.compare.foreign_keys import fk_signature
 from tidal.autogenerate.context import AutogenContext
 from tidal.autogenerate.snapshot import TableSnapshot
@@ -70,9 +71,15 @@ def unchanged(ctx: AutogenContext, model: sa.Table, snap: TableSnapshot) -> bool
         return False
     if callable(ctx.opts.get("compare_type", True)) or ctx.table_renames:
         return False
+    if checks_compared(ctx) and (snap.checks or model_has_checks(model)):
+        return False
     if (model.comment or None) != (snap.comment or None) and ctx.dialect.supports_comments:
         return False
     if not _columns_same(ctx, model, snap) or not _indexes_same(model, snap):
+        return False
+    if [c.name for c in model.primary_key.columns] != list(
+        snap.pk.get("constrained_columns") or []
+    ):
         return False
     model_fks = sorted(
         fk_signature(ctx, fk) for fk in model.constraints if isinstance(fk, sa.ForeignKeyConstraint)
@@ -92,3 +99,8 @@ def _db_fk_signature(ctx: AutogenContext, fk: dict[str, Any]) -> Any:
         ctx.rules.normalize_fk_action(opts.get("ondelete")),
         ctx.rules.normalize_fk_action(opts.get("onupdate")),
     )
+
+
+def model_has_checks(model: sa.Table) -> bool:
+    """Return True when the table declares a check constraint."""
+    return any(isinstance(c, sa.CheckConstraint) for c in model.constraints)

@@ -16,6 +16,7 @@ from sqlalchemy.types import TypeEngine
 __all__ = ["AutogenRules", "normalize_sql", "rules_for"]
 
 _SPACES = re.compile(r"\s+")
+_CHECK_CAST = re.compile(r"::(character varying|double precision|[a-z_][a-z0-9_]*)(\[\])?")
 
 
 def normalize_sql(text: str) -> str:
@@ -55,6 +56,16 @@ class AutogenRules:
 
     #: The database adds an index of its own for each foreign key without one.
     fk_creates_index = False
+
+    #: Constraints change by rebuilding the table (no ALTER ... CONSTRAINT).
+    rebuilds_for_constraints = False
+
+    #: ``ADD CONSTRAINT <name> PRIMARY KEY`` keeps the name.
+    names_primary_keys = True
+
+    def primary_key_name(self, table: str) -> str | None:
+        """Return the name the database gives an unnamed primary key (None: unknown)."""
+        return None
 
     def type_signature(self, type_: TypeEngine[Any], dialect: Dialect) -> str:
         """Return the comparable text of ``type_`` as ``dialect`` would write it."""
@@ -129,6 +140,20 @@ class AutogenRules:
     ) -> list[str]:
         """Return the statements giving a named enum type exactly ``values``."""
         raise NotImplementedError
+
+    def normalize_check(self, text: str) -> str:
+        """Return a check's expression with quotes, casts, parentheses and spaces left out.
+
+        Example:
+            >>> AutogenRules().normalize_check('("id" > 0)')
+            'id>0'
+            >>> AutogenRules().normalize_check("(`n` in (0,1))")
+            'nin0,1'
+            >>> AutogenRules().normalize_check("((name)::character varying)::text <> 'a b'")
+            "name<>'ab'"
+        """
+        text = _CHECK_CAST.sub("", text.lower())
+        return re.sub(r"[\s()\"`\[\]]", "", text)
 
     def normalize_fk_action(self, action: str | None) -> str | None:
         """Return ON DELETE/UPDATE actions with the database's default as None.

@@ -27,6 +27,12 @@ class MySQLAutogenRules(AutogenRules):
         "JSON": "LONGTEXT",
     }
 
+    names_primary_keys = False
+
+    def primary_key_name(self, table: str) -> str | None:
+        """Return ``PRIMARY``: every MySQL primary key has that name."""
+        return "PRIMARY"
+
     def normalize_type_text(self, text: str) -> str:
         """Return the type without display width, character set or collation.
 

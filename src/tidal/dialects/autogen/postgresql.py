@@ -11,6 +11,8 @@ from tidal.dialects.autogen import AutogenRules, normalize_sql
 
 __all__ = ["RULES", "PostgresqlAutogenRules"]
 
+_ANY = re.compile(r"\s*=\s*any\s*\(\s*array\[(.*?)\]\s*\)", re.IGNORECASE)
+_ALL = re.compile(r"\s*<>\s*all\s*\(\s*array\[(.*?)\]\s*\)", re.IGNORECASE)
 _CAST = re.compile(r"::[a-z_][a-z0-9_ ]*(\[\])?(\([0-9, ]*\))?", re.IGNORECASE)
 
 
@@ -27,6 +29,15 @@ class PostgresqlAutogenRules(AutogenRules):
         "DECIMAL": "NUMERIC",
     }
 
+    def primary_key_name(self, table: str) -> str | None:
+        """Return ``<table>_pkey``, PostgreSQL's name for an unnamed primary key.
+
+        Example:
+            >>> RULES.primary_key_name("users")
+            'users_pkey'
+        """
+        return f"{table}_pkey"[:63]
+
     def normalize_default(self, text: str | None) -> str | None:
         """Return the default without ``::type`` casts.
 
@@ -39,6 +50,19 @@ class PostgresqlAutogenRules(AutogenRules):
         if text is None:
             return None
         return normalize_sql(_CAST.sub("", normalize_sql(text)))
+
+    def normalize_check(self, text: str) -> str:
+        """Return the check normalised, PostgreSQL's ``= ANY (ARRAY[...])`` read as ``IN``.
+
+        Example:
+            >>> RULES.normalize_check("n = ANY (ARRAY[1, 2])")
+            'nin1,2'
+            >>> RULES.normalize_check("n <> ALL (ARRAY['a'::text])")
+            "nnotin'a'"
+        """
+        text = _ANY.sub(r" in (\1)", text)
+        text = _ALL.sub(r" not in (\1)", text)
+        return super().normalize_check(text)
 
     def reflected_default(self, column: dict[str, Any]) -> str | None:
         """Return the reflected default; a serial column's ``nextval(...)`` is not one."""

@@ -10,6 +10,8 @@ __all__ = ["RULES", "SQLiteAutogenRules"]
 class SQLiteAutogenRules(AutogenRules):
     """SQLite keeps declared type names, so the generic comparison is right."""
 
+    rebuilds_for_constraints = True
+
     def expression_default(self, text: str) -> str:
         """Return the expression in parentheses, which SQLite needs for non-literals.
 
