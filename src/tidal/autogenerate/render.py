@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tidal.autogenerate.compare.enums import EnumTypeOp
+from tidal.autogenerate.compare.generated import IdentityOp
 from tidal.autogenerate.render_items import (
     RenderOptions,
     render_column,
@@ -123,7 +124,9 @@ def _index_cols(op: ops.CreateIndexOp, ro: RenderOptions) -> str:
         elif isinstance(col, sa.TextClause):
             out.append(f"{ro.sa_prefix}text({col.text!r})")
         else:
-            text = str(col.compile(dialect=ro.dialect, compile_kwargs={"literal_binds": True}))
+            # No table prefix (some databases refuse "." in an index expression), as Alembic.
+            kw = {"literal_binds": True, "include_table": False}
+            text = str(col.compile(dialect=ro.dialect, compile_kwargs=kw))
             out.append(f"{ro.sa_prefix}literal_column({text!r})")
     return "[" + ", ".join(out) + "]"
 
@@ -134,9 +137,8 @@ def _create_index(op: ops.CreateIndexOp, ro: RenderOptions) -> list[str]:
         if value is None or key.endswith("_with") and not value:
             continue
         if isinstance(value, sa.sql.ClauseElement):
-            compiled = str(
-                value.compile(dialect=ro.dialect, compile_kwargs={"literal_binds": True})
-            )
+            kw_ = {"literal_binds": True, "include_table": False}
+            compiled = str(value.compile(dialect=ro.dialect, compile_kwargs=kw_))
             kw.append(f"{key}={ro.sa_prefix}text({compiled!r})")
         elif value:
             kw.append(f"{key}={value!r}")
@@ -230,7 +232,7 @@ def _modify_table(op: ops.ModifyTableOps, ro: RenderOptions) -> list[str]:
     return lines
 
 
-def _enum_type(op: EnumTypeOp, ro: RenderOptions) -> list[str]:
+def _enum_type(op: EnumTypeOp | IdentityOp, ro: RenderOptions) -> list[str]:
     return [f"{ro.op_prefix}execute({statement!r})" for statement in op.up]
 
 
@@ -253,6 +255,7 @@ RENDERERS: dict[type, Renderer] = {
     ops.RenameTableOp: _rename_table,
     ops.ModifyTableOps: _modify_table,
     EnumTypeOp: _enum_type,
+    IdentityOp: _enum_type,
 }
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.engine.reflection import Inspector
 from sqlalchemy.sql.elements import conv
 
-__all__ = ["SchemaSnapshot", "TableSnapshot", "reflect", "to_table"]
+__all__ = ["SchemaSnapshot", "TableSnapshot", "computed_sql", "reflect", "to_table"]
 
 #: ``include_name(name, type_, parent_names) -> bool``
 NameFilter = Callable[[str | None, str, dict[str, Any]], bool]
@@ -131,6 +131,27 @@ def _conv(name: str | None) -> conv | None:
     return None if name is None else conv(name)
 
 
+def computed_sql(computed: dict[str, Any]) -> str:
+    """Return a reflected computed column's expression, cut where its parentheses close.
+
+    One of SQLAlchemy's reflections runs on past the expression when the database wrote
+    the next column (one added by ``ALTER TABLE ... ADD COLUMN``) on the same line.
+
+    Example:
+        >>> computed_sql({"sqltext": "n * 2), h INTEGER GENERATED ALWAYS AS (n - 1"})
+        'n * 2'
+        >>> computed_sql({"sqltext": "(a + 1) * 2"})
+        '(a + 1) * 2'
+    """
+    text = str(computed.get("sqltext", ""))
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            return text[:i].strip()
+    return text
+
+
 def reflected_column(col: dict[str, Any], default: str | None) -> sa.Column[Any]:
     """Return a Column made from an inspector column dictionary."""
     kw: dict[str, Any] = {"nullable": bool(col.get("nullable", True))}
@@ -147,7 +168,7 @@ def reflected_column(col: dict[str, Any], default: str | None) -> sa.Column[Any]
         return sa.Column(
             col["name"],
             col["type"],
-            sa.Computed(computed["sqltext"], persisted=computed.get("persisted")),
+            sa.Computed(computed_sql(computed), persisted=computed.get("persisted")),
             **kw,
         )
     return sa.Column(col["name"], col["type"], **kw)
@@ -188,11 +209,16 @@ def to_table(
         if ix.get("duplicates_constraint"):
             continue
         exprs = index_expressions(ix)
+        options = ix.get("dialect_options") or {}
+        where: dict[str, Any] = {
+            k: sa.text(str(v)) for k, v in options.items() if k.endswith("_where") and v is not None
+        }
         sa.Index(
             _conv(ix["name"]),
             *[table.c[e] if e in table.c else sa.text(e) for e in exprs],
             unique=bool(ix.get("unique")),
             _table=table,
+            **where,
         )
     return table
 

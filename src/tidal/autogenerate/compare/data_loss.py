@@ -57,6 +57,8 @@ def mark_data_loss(ctx: AutogenContext, operations: Iterable[MigrateOperation]) 
             if table is None or op.column_name not in table.c:
                 continue
             col = table.c[op.column_name]
+            if col.computed is not None:
+                continue  # its values come from its expression: nothing is lost
             query = sa.select(sa.literal(1)).select_from(table).where(col.is_not(None))
             if _has_rows(ctx, query):
                 op.info.setdefault("comment", warning_text(f"column {op.table_name}.{col.name}"))

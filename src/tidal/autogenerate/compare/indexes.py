@@ -22,7 +22,20 @@ __all__ = ["compare_indexes", "create_index", "drop_index", "keep_name", "on_tab
 log = logging.getLogger("alembic.autogenerate.compare.constraints")
 
 
+def _sql(ctx: AutogenContext, expr: Any) -> str:
+    """Return an index expression or WHERE clause as the dialect writes it, normalised."""
+    if not isinstance(expr, str):
+        kw = {"literal_binds": True, "include_table": False}
+        expr = str(expr.compile(dialect=ctx.dialect, compile_kwargs=kw))
+    return ctx.rules.normalize_check(expr)
+
+
+def _where_key(ctx: AutogenContext) -> str:
+    return f"{ctx.dialect.name}_where"
+
+
 def _index_cols(ctx: AutogenContext, index: sa.Index) -> tuple[str, ...]:
+    """Return what identifies an index's contents: columns, expressions, WHERE clause."""
     out: list[str] = []
     for expr in index.expressions:
         if isinstance(expr, sa.Column):
@@ -30,20 +43,31 @@ def _index_cols(ctx: AutogenContext, index: sa.Index) -> tuple[str, ...]:
         elif isinstance(expr, str):
             out.append(expr)
         else:
-            out.append("<expr>")
+            out.append("expr:" + _sql(ctx, expr))
+    where = index.dialect_kwargs.get(_where_key(ctx))
+    if where is not None:
+        out.append("where:" + _sql(ctx, where))
     return tuple(out)
 
 
-def _db_index_cols(ix: dict[str, Any]) -> tuple[str, ...]:
+def _db_index_cols(ctx: AutogenContext, ix: dict[str, Any]) -> tuple[str, ...]:
     names = ix.get("column_names") or []
-    return tuple(n if n is not None else "<expr>" for n in names)
+    exprs = ix.get("expressions") or []
+    out = [
+        n if n is not None else "expr:" + _sql(ctx, exprs[i] if i < len(exprs) else "")
+        for i, n in enumerate(names)
+    ]
+    where = (ix.get("dialect_options") or {}).get(_where_key(ctx))
+    if where is not None:
+        out.append("where:" + _sql(ctx, str(where)))
+    return tuple(out)
 
 
 def _fk_made(ctx: AutogenContext, kept_fks: set[tuple[str, ...]], ix: dict[str, Any]) -> bool:
     """Return True for an index the database made itself to back a kept foreign key."""
     if not ctx.rules.fk_creates_index or ix.get("unique"):
         return False
-    return _db_index_cols(ix) in kept_fks
+    return tuple(_db_index_cols(ctx, ix)) in kept_fks
 
 
 def compare_indexes(
@@ -74,7 +98,7 @@ def compare_indexes(
         found = db_indexes.get(name) if name else None
         if found is not None:
             matched.add(str(name))
-            same_cols = _db_index_cols(found) == _index_cols(ctx, index)
+            same_cols = _db_index_cols(ctx, found) == _index_cols(ctx, index)
             if bool(found.get("unique")) == bool(index.unique) and same_cols:
                 continue
             log.info("Detected changed index '%s' on '%s'", name, model.name)
@@ -82,6 +106,8 @@ def compare_indexes(
         elif name and index.unique and _take_unique(db_uniques, name, None, matched):
             matched.add(name)
             continue
+        elif name and _unreflected(ctx, model, snap, index):
+            continue  # an expression index the inspector cannot report exists by that name
         else:
             log.info("Detected added index '%s' on '%s'", name, _index_cols(ctx, index))
         added.append(create_index(index))
@@ -94,6 +120,18 @@ def compare_indexes(
         log.info("Detected removed index '%s' on '%s'", name, model.name)
         dropped.append(on_table(_drop_index(_db_index(db, name)), model.name))
     return dropped, added
+
+
+def _unreflected(
+    ctx: AutogenContext, model: sa.Table, snap: TableSnapshot, index: sa.Index
+) -> bool:
+    """Return True for an expression index the database has but does not reflect."""
+    rules = ctx.rules
+    if rules.reflects_expression_indexes or ctx.connection is None:
+        return False
+    if all(isinstance(e, sa.Column) for e in index.expressions):
+        return False
+    return str(index.name) in rules.index_names(ctx.connection, snap.schema, snap.name)
 
 
 def create_index(index: sa.Index) -> CreateIndexOp:

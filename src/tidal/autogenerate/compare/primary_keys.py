@@ -2,9 +2,9 @@
 
 Alembic does not compare primary keys. Here a key whose columns (in order) differ
 becomes ``drop_constraint(..., type_='primary')`` then ``create_primary_key(...)``, the
-new key named as the database will name it (``<table>_pkey`` on PostgreSQL; MySQL's
-keys are all ``PRIMARY`` and take no name), so the downgrade can drop it again. Where
-keys have no names and a table is rebuilt to change one (SQLite), one
+new key named as the database will name it (the dialect's rules know how; some
+databases take no name for it), so the downgrade can drop it again. Where keys have
+no names and a table is rebuilt to change one, one
 :class:`ReplacePrimaryKeyOp` does it: a ``create_primary_key`` that replaces the key,
 whose reverse puts the old one back.
 """

@@ -19,6 +19,7 @@ from tidal.autogenerate.compare.columns import compare_columns
 from tidal.autogenerate.compare.comments import compare_table_comment
 from tidal.autogenerate.compare.enums import compare_enums
 from tidal.autogenerate.compare.foreign_keys import compare_foreign_keys
+from tidal.autogenerate.compare.generated import compare_generated
 from tidal.autogenerate.compare.indexes import (
     compare_indexes,
     create_index,
@@ -211,14 +212,17 @@ def _modify(
         comment = compare_table_comment(ctx, table, snap)
         pk_drop, pk_add = compare_primary_key(ctx, table, snap, schema)
         ck_drop, ck_add = compare_checks(ctx, table, snap, schema)
+        generated_first, generated = compare_generated(ctx, table, db, snap, schema)
         body = [
             *pk_drop,
             *ck_drop,
+            *generated_first,
             *added,
             *altered,
             *dropped_ix,
             *added_ix,
             *dropped,
+            *generated,
             *pk_add,
             *ck_add,
             *comment,

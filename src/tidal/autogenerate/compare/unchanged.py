@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from tidal.autogenerate.compare.checks import checks_compared
 from tidal.autogenerate.compare.foreign_keys import fk_signature
+from tidal.autogenerate.compare.generated import computed_differs, identity_differs
 from tidal.autogenerate.context import AutogenContext
 from tidal.autogenerate.snapshot import TableSnapshot
 
@@ -33,10 +34,20 @@ def _columns_same(ctx: AutogenContext, model: sa.Table, snap: TableSnapshot) -> 
                 return False
         if comments and (col.comment or None) != (found.get("comment") or None):
             return False
+        if computed_differs(ctx, col, found) or identity_differs(ctx, col, found):
+            return False
         if compare_type is True and not isinstance(col.type, sa.types.NullType):
             if ctx.rules.types_differ(col.type, found["type"], ctx.dialect):
                 return False
     return True
+
+
+def _partial(ctx: AutogenContext, model: sa.Table, snap: TableSnapshot) -> bool:
+    """Return True when an index on either side has a WHERE clause (the full test reads it)."""
+    key = f"{ctx.dialect.name}_where"
+    if any(index.dialect_kwargs.get(key) is not None for index in model.indexes):
+        return True
+    return any((ix.get("dialect_options") or {}).get(key) is not None for ix in snap.indexes)
 
 
 def _indexes_same(model: sa.Table, snap: TableSnapshot) -> bool:
@@ -75,7 +86,9 @@ def unchanged(ctx: AutogenContext, model: sa.Table, snap: TableSnapshot) -> bool
         return False
     if (model.comment or None) != (snap.comment or None) and ctx.dialect.supports_comments:
         return False
-    if not _columns_same(ctx, model, snap) or not _indexes_same(model, snap):
+    if not _columns_same(ctx, model, snap) or _partial(ctx, model, snap):
+        return False
+    if not _indexes_same(model, snap):
         return False
     if [c.name for c in model.primary_key.columns] != list(
         snap.pk.get("constrained_columns") or []

@@ -155,6 +155,31 @@ class AutogenRules:
         text = _CHECK_CAST.sub("", text.lower())
         return re.sub(r"[\s()\"`\[\]]", "", text)
 
+    #: The inspector reports indexes on expressions (SQLAlchemy skips them on SQLite).
+    reflects_expression_indexes = True
+
+    def index_names(self, connection: Any, schema: str | None, table: str) -> set[str]:
+        """Return the names of every index of ``table``, those not reflected included."""
+        return set()
+
+    #: Generated columns may be VIRTUAL as well as STORED.
+    virtual_columns = True
+
+    #: Identity options are reflected and can be changed with ALTER.
+    alters_identity = False
+
+    def identity_sql(  # noqa: PLR0913 - the column and both sides of it
+        self,
+        dialect: Dialect,
+        schema: str | None,
+        table: str,
+        column: str,
+        old: dict[str, Any] | None,
+        new: dict[str, Any] | None,
+    ) -> list[str]:
+        """Return the statements turning identity ``old`` into ``new`` (None: no identity)."""
+        raise NotImplementedError
+
     def normalize_fk_action(self, action: str | None) -> str | None:
         """Return ON DELETE/UPDATE actions with the database's default as None.
 

@@ -61,6 +61,15 @@ class MySQLAutogenRules(AutogenRules):
             return "current_timestamp"
         return value
 
+    def normalize_check(self, text: str) -> str:
+        """Return the expression normalised; MariaDB writes ``length()`` as ``octet_length()``.
+
+        Example:
+            >>> RULES.normalize_check("(octet_length(`s`))")
+            'lengths'
+        """
+        return super().normalize_check(re.sub(r"\boctet_length\(", "length(", text, flags=re.I))
+
     def normalize_fk_action(self, action: str | None) -> str | None:
         """Return None for RESTRICT and NO ACTION, which InnoDB treats alike."""
         if action is None or action.upper() in ("RESTRICT", "NO ACTION"):
