@@ -66,6 +66,8 @@ def reflect(
     *,
     skip: Callable[[str | None, str], bool],
     include_name: NameFilter | None = None,
+    checks: bool = True,
+    comments: bool = True,
 ) -> SchemaSnapshot:
     """Reflect the tables of ``schemas`` (None: the default one) in bulk.
 
@@ -74,6 +76,8 @@ def reflect(
         schemas: The schemas to read.
         skip: ``(schema, table) -> True`` for tables never compared (version tables).
         include_name: Alembic's ``include_name`` hook, asked for each table name.
+        checks: Reflect check constraints (only compared when asked for).
+        comments: Reflect table comments (not where the database keeps none).
     """
     inspector: Inspector = sa.inspect(connection)
     snapshot = SchemaSnapshot()
@@ -92,7 +96,7 @@ def reflect(
             )
         ]
         if names:
-            _reflect_schema(inspector, schema, names, snapshot)
+            _reflect_schema(inspector, schema, names, snapshot, (checks, comments))
     return snapshot
 
 
@@ -101,7 +105,11 @@ def _qual(schema: str | None, name: str) -> str:
 
 
 def _reflect_schema(
-    inspector: Inspector, schema: str | None, names: list[str], snapshot: SchemaSnapshot
+    inspector: Inspector,
+    schema: str | None,
+    names: list[str],
+    snapshot: SchemaSnapshot,
+    wanted: tuple[bool, bool],
 ) -> None:
     kw: dict[str, Any] = {"schema": schema, "filter_names": names}
     columns = _multi(inspector.get_multi_columns, **kw)
@@ -109,8 +117,8 @@ def _reflect_schema(
     indexes = _multi(inspector.get_multi_indexes, **kw)
     uniques = _multi(inspector.get_multi_unique_constraints, **kw)
     fks = _multi(inspector.get_multi_foreign_keys, **kw)
-    comments = _multi(inspector.get_multi_table_comment, **kw)
-    checks = _multi(inspector.get_multi_check_constraints, **kw)
+    comments = _multi(inspector.get_multi_table_comment, **kw) if wanted[1] else {}
+    checks = _multi(inspector.get_multi_check_constraints, **kw) if wanted[0] else {}
     for name in names:
         key = (schema, name)
         snapshot.tables[key] = TableSnapshot(

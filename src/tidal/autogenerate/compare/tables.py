@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tidal.autogenerate.compare.checks import compare_checks
+from tidal.autogenerate.compare.checks import checks_compared, compare_checks
 from tidal.autogenerate.compare.columns import compare_columns
 from tidal.autogenerate.compare.comments import compare_table_comment
 from tidal.autogenerate.compare.enums import compare_enums
@@ -64,6 +64,8 @@ def compare_tables(ctx: AutogenContext) -> list[MigrateOperation]:
         ctx.schemas(),
         skip=ctx.is_own_table,
         include_name=ctx.include_name,
+        checks=checks_compared(ctx),
+        comments=bool(ctx.dialect.supports_comments),
     )
     model = {
         k: t

@@ -73,7 +73,12 @@ class AutogenRules:
             text = type_.compile(dialect=dialect)
         except Exception:  # noqa: BLE001 - a type the dialect cannot render: compare by class
             return type(type_).__name__.upper()
-        return self.normalize_type_text(text)
+        # Big schemas repeat a few type spellings thousands of times: normalise each once.
+        cache: dict[str, str] = self.__dict__.setdefault("_signatures", {})
+        found = cache.get(text)
+        if found is None:
+            found = cache[text] = self.normalize_type_text(text)
+        return found
 
     def normalize_type_text(self, text: str) -> str:
         """Return compiled type text in canonical form (upper case, aliases resolved)."""
