@@ -9,6 +9,7 @@ Usage: python -m benchmarks.bench_upgrade [--n 1000] [--repeat 3] [--backends sq
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -100,15 +101,26 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     args = parser.parse_args()
-    print("| backend | migrations | command | alembic (s) | tidal (s) | speed-up |")
-    print("|---|---:|---|---:|---:|---:|")
+    print(f"load average before: {_load()}; best and median of {args.repeat} paired runs")
+    print(
+        "| backend | migrations | command | alembic best (s) | tidal best (s) | speed-up "
+        "| alembic median (s) | tidal median (s) | median speed-up |"
+    )
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
     for backend in args.backends:
         for command, a, t in bench(backend, args.n, args.repeat):
             print(
                 f"| {backend} | {args.n} | {command} | {a.best:.2f} | {t.best:.2f} | "
-                f"{a.best / t.best:.2f}x |",
+                f"{a.best / t.best:.2f}x | {a.median:.2f} | {t.median:.2f} | "
+                f"{a.median / t.median:.2f}x |",
                 flush=True,
             )
+    print(f"load average after: {_load()}")
+
+
+def _load() -> str:
+    """Return the 1, 5 and 15 minute load averages (the machine is shared)."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ import getpass
 import hashlib
 import socket
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -48,7 +47,8 @@ def checksum(path: str | None) -> str | None:
     if not path:
         return None
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()
     except OSError:
         return None
 
@@ -85,6 +85,12 @@ class HistoryTable:
         self.name = name
         self.schema = schema
         self.pending: list[dict[str, Any]] = []
+        # Who and what run this process: looked up once per table, not once per step.
+        self._who = {
+            "user_name": _user(),
+            "host_name": socket.gethostname(),
+            "tool_version": f"tidal {__version__}",
+        }
         self.table = Table(
             name,
             MetaData(),
@@ -134,10 +140,8 @@ class HistoryTable:
                 to_revisions=",".join(step.log_to),
                 started_at=started_at.replace(tzinfo=None),
                 duration_ms=round(duration_ms, 3),
-                user_name=_user(),
-                host_name=socket.gethostname(),
-                tool_version=f"tidal {__version__}",
                 checksum=checksum(path),
+                **self._who,
             )
         )
 

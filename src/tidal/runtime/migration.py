@@ -23,7 +23,7 @@ from tidal.errors import DatabaseError, LockTimeoutError, TidalError
 from tidal.runtime import plan
 from tidal.runtime.info import MigrationInfo
 from tidal.runtime.lock import DEFAULT_LOCK_TIMEOUT, RunLock, lock_name
-from tidal.runtime.sink import LiveSink, ScriptSink, Sink
+from tidal.runtime.sink import LiveSink, ScriptSink, Sink, encoded_output
 from tidal.runtime.steps import RunStep
 from tidal.runtime.versions import VersionTable
 
@@ -98,6 +98,10 @@ class MigrationContext:
         self._transaction_per_migration = bool(self.opts.get("transaction_per_migration", False))
         self.on_version_apply_callbacks = tuple(self.opts.get("on_version_apply") or ())
         self.output_buffer: TextIO = self.opts.get("output_buffer") or sys.stdout
+        encoding = self.opts.get("output_encoding")
+        if self.as_sql and encoding:
+            # As Alembic: the script's text reaches the (binary) buffer encoded.
+            self.output_buffer = encoded_output(self.output_buffer, str(encoding))
         self.connection: Connection | None = None if self.as_sql else connection
         self._in_external_transaction = bool(
             self.connection is not None and self.connection.in_transaction()

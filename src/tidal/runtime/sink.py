@@ -8,8 +8,9 @@ which kind they hold.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol, TextIO
+from typing import IO, Any, Protocol, TextIO
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Dialect
@@ -17,9 +18,9 @@ from sqlalchemy.engine.interfaces import CoreExecuteOptionsParameter
 from sqlalchemy.schema import DDLElement
 from sqlalchemy.sql.elements import ClauseElement
 
-from tidal.errors import OperationError
+from tidal.errors import EnvironmentError_, OperationError
 
-__all__ = ["LiveSink", "ScriptSink", "Sink"]
+__all__ = ["LiveSink", "ScriptSink", "Sink", "encoded_output"]
 
 
 class Sink(Protocol):
@@ -119,3 +120,54 @@ class ScriptSink:
     def static_output(self, text: str) -> None:
         self.output.write(text + "\n\n")
         self.output.flush()
+
+
+class _EncodedOutput(io.TextIOWrapper):
+    """Text written here reaches a binary buffer encoded; the buffer is never closed.
+
+    A plain :class:`io.TextIOWrapper` closes its buffer when it is closed or collected,
+    which would close the caller's ``io.BytesIO`` or ``sys.stdout.buffer``.
+    """
+
+    def write(self, text: str) -> int:
+        try:
+            return super().write(text)
+        except UnicodeEncodeError as exc:
+            bad = exc.object[exc.start : exc.end]
+            raise OperationError(
+                f"the --sql output cannot be encoded as {self.encoding} (output_encoding): "
+                f"{bad!r} is not in that codec",
+                "set output_encoding to a codec that has every character (utf-8), "
+                "or remove the character from the script",
+            ) from exc
+
+    def close(self) -> None:
+        if not self.buffer.closed:
+            self.flush()
+
+
+def encoded_output(buffer: Any, encoding: str) -> TextIO:
+    """Return a text stream writing to the binary ``buffer`` in ``encoding`` (``output_encoding``).
+
+    Encoding, byte order mark (at the start of a seekable buffer only) and errors
+    (``strict``) are :class:`io.TextIOWrapper`'s, as with Alembic.
+
+    Raises:
+        EnvironmentError_: ``buffer`` is a text stream, which cannot take bytes.
+        LookupError: ``encoding`` is not a codec.
+
+    Example:
+        >>> raw = io.BytesIO()
+        >>> out = encoded_output(raw, "utf-16-le")
+        >>> _ = out.write("é;"); out.flush(); raw.getvalue()
+        b'\\xe9\\x00;\\x00'
+    """
+    if isinstance(buffer, io.TextIOBase):
+        raise EnvironmentError_(
+            f"output_encoding={encoding!r} needs a binary output_buffer, "
+            f"not the text stream {type(buffer).__name__}",
+            "pass output_buffer=sys.stdout.buffer (or an io.BytesIO), "
+            "or leave output_encoding out",
+        )
+    binary: IO[bytes] = buffer
+    return _EncodedOutput(binary, encoding=encoding)
