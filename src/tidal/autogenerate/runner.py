@@ -51,6 +51,7 @@ def _compare_opts(config: Any, context: Any, renames: dict[str, Any]) -> dict[st
         "detect_renames": detect,
         "rename_hints": tuple(renames.get("rename_hints") or ()),
         "rename_decider": renames.get("rename_decider"),
+        "rename_state": renames.get("rename_state"),
     }
 
 
@@ -85,16 +86,18 @@ def run_autogenerate(
         renames: ``no_renames``, ``rename_hints`` (RenameHint values) and
             ``rename_decider`` (asked about each rename found by shape).
     """
+    from tidal.autogenerate.compare.renames import check_rename_state, new_rename_state
     from tidal.runtime.environment import EnvironmentContext
 
     run = AutogenRun()
+    renames = {**(renames or {}), "rename_state": new_rename_state()}
 
     def fn(heads: tuple[str, ...], context: Any) -> list[Any]:
         _check_at_head(script, heads)
         produced = produce_migrations(
             context,
             _metadata(context, script),
-            _compare_opts(config, context, renames or {}),
+            _compare_opts(config, context, renames),
         )
         migration = MigrationScript(
             header.get("rev_id"),
@@ -117,6 +120,7 @@ def run_autogenerate(
         return []
 
     EnvironmentContext(config, script, fn=fn, as_sql=False, dont_mutate=True).run_env()
+    check_rename_state(renames["rename_state"])
     return run
 
 

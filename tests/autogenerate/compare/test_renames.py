@@ -181,6 +181,8 @@ def test_hints_apply_with_no_renames(sqlite_url: str, tmp_path: Path) -> None:
         ),
         ("chld:kid", "no removed table 'chld' (did you mean 'child'?)", "removed: child"),
         ("child.code:x", "table 'child' has no removed or added column", "change: parent"),
+        ("nosuch:other", "no removed table 'nosuch'", "removed: none; added: none"),
+        ("prent.body:x", "table 'prent' has no removed or added column (did you mean", "parent"),
     ],
 )
 def test_unknown_names_in_hints(
@@ -194,7 +196,7 @@ def test_unknown_names_in_hints(
     before = versions(ini)
     with pytest.raises(UsageError) as caught:
         run(ini, "revision", changed, message="r", autogenerate=True, renames=[hint])
-    assert caught.value.message == f"--rename {hint}: {message}"
+    assert caught.value.message.startswith(f"--rename {hint}: {message}")
     assert candidates in caught.value.hint
     assert versions(ini) == before
     engine.dispose()
@@ -204,3 +206,41 @@ def test_hint_without_autogenerate(sqlite_url: str, tmp_path: Path) -> None:
     ini = make_project(tmp_path / "proj", sqlite_url)
     with pytest.raises(UsageError, match="only applies to `revision --autogenerate`"):
         run(ini, "revision", None, message="r", renames=["a:b"])
+
+
+def test_hints_in_a_multidb_run_apply_to_the_engine_that_has_the_table(tmp_path: Path) -> None:
+    import re
+
+    from tests.runtime.projects import init_project
+
+    url1, url2 = f"sqlite:///{tmp_path / 'one.db'}", f"sqlite:///{tmp_path / 'two.db'}"
+    ini = init_project(tmp_path / "multi", url1, "multidb")
+    text = ini.read_text()
+    for name, url in (("engine1", url1), ("engine2", url2)):
+        text = re.sub(
+            rf"(?m)^\[{name}\]\nsqlalchemy\.url = .*$", f"[{name}]\nsqlalchemy.url = {url}", text
+        )
+    ini.write_text(text)
+    env = ini.parent / "migrations" / "env.py"
+    env.write_text(
+        env.read_text()
+        .replace("target_metadata = {}", "target_metadata = config.attributes['md']")
+        .replace("    fileConfig(config.config_file_name)", "    pass")
+    )
+
+    def models(users: str, logs: str) -> dict[str, sa.MetaData]:
+        one, two = sa.MetaData(), sa.MetaData()
+        sa.Table(users, one, sa.Column("id", sa.Integer, primary_key=True))
+        sa.Table(logs, two, sa.Column("id", sa.Integer, primary_key=True), sa.Column("n", sa.Text))
+        return {"engine1": one, "engine2": two}
+
+    run(ini, "revision", models("users", "logs"), message="base", autogenerate=True)
+    run(ini, "upgrade", models("users", "logs"), "head")
+    changed = models("users", "events")
+    changed["engine2"].tables["events"].append_column(sa.Column("extra", sa.Integer))
+    with pytest.raises(UsageError, match="no removed table 'nothere'"):
+        run(ini, "revision", changed, message="r", autogenerate=True, renames=["nothere:x"])
+    run(ini, "revision", changed, message="r", autogenerate=True, renames=["logs:events"])
+    text = versions(ini)[-1].read_text()
+    up2 = text.split("def upgrade_engine2", 1)[1].split("def downgrade_engine2", 1)[0]
+    assert "op.rename_table('logs', 'events')" in up2

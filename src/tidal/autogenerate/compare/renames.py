@@ -35,7 +35,9 @@ __all__ = [
     "RenameDecider",
     "RenameHint",
     "RenamePolicy",
+    "check_rename_state",
     "column_shape",
+    "new_rename_state",
     "pair_unique",
     "parse_rename_hint",
     "renames_on",
@@ -202,6 +204,31 @@ class RenamePolicy:
         self.decider: RenameDecider | None = ctx.opts.get("rename_decider")
         self._used: set[RenameHint] = set()
         self._column_changes: dict[str, tuple[list[str], list[str]]] = {}
+        #: Shared by the comparisons of one run (one per engine of a multi-database
+        #: env.py): ``used`` hint texts, and ``foreign`` hints no comparison knew yet.
+        self.state: dict[str, Any] | None = ctx.opts.get("rename_state")
+        self.known: set[str] | None = None
+
+    def set_known(self, names: Iterable[str]) -> None:
+        """Name every table of this comparison (models and database), for foreign hints."""
+        self.known = set(names)
+
+    def _applies(self, hint: RenameHint) -> bool:
+        """Return False for a hint about tables this comparison does not have at all."""
+        if self.state is None or self.known is None:
+            return True
+        if hint.table is not None:
+            return hint.table in self.known
+        return hint.old in self.known or hint.new in self.known
+
+    def _foreign(self, hint: RenameHint, error: UsageError) -> None:
+        assert self.state is not None
+        self.state["foreign"].setdefault(hint.text, error)
+
+    def _use(self, hint: RenameHint) -> None:
+        self._used.add(hint)
+        if self.state is not None:
+            self.state["used"].add(hint.text)
 
     def _column_hints(self, names: tuple[str, ...]) -> list[RenameHint]:
         return [h for h in self.hints if h.table is not None and h.table in names]
@@ -228,7 +255,7 @@ class RenamePolicy:
             if hint.new not in new_by:
                 raise _unknown(hint, "added", hint.new, list(old_by), list(new_by))
             forced.append((new_by.pop(hint.new), old_by.pop(hint.old)))
-            self._used.add(hint)
+            self._use(hint)
         if not self.detect:
             return forced, []
         guessed = pair_unique(list(new_by.values()), list(old_by.values()), *shapes)
@@ -239,7 +266,11 @@ class RenamePolicy:
 
     def tables(self, new: list[sa.Table], gone: list[sa.Table]) -> list[tuple[sa.Table, sa.Table]]:
         """Return the (model table, database table) pairs to rename."""
-        hints = [h for h in self.hints if h.table is None]
+        hints = [h for h in self.hints if h.table is None and self._applies(h)]
+        for hint in self.hints:
+            if hint.table is None and hint not in hints:
+                gone_names, new_names = [t.name for t in gone], [t.name for t in new]
+                self._foreign(hint, _unknown(hint, "removed", hint.old, gone_names, new_names))
         if not hints and not self.detect:
             return []
         shape = (lambda t: table_shape(self.ctx, t), lambda t: table_shape(self.ctx, t))
@@ -278,14 +309,36 @@ class RenamePolicy:
         Raises:
             UsageError: naming the hint, with the tables whose columns change.
         """
+        changed = {t for t, (gone, new) in self._column_changes.items() if gone or new}
         for hint in self.hints:
-            if hint in self._used:
+            if hint in self._used or hint.table is None:
                 continue
-            changed = {t for t, (gone, new) in self._column_changes.items() if gone or new}
-            raise UsageError(
-                f"--rename {hint.text}: table {hint.table!r} has no removed or added column",
+            close = did_you_mean(str(hint.table), changed)
+            error = UsageError(
+                f"--rename {hint.text}: table {hint.table!r} has no removed or added column"
+                + (f" ({close})" if close else ""),
                 f"tables whose columns change: {_names(changed)}",
             )
+            if not self._applies(hint):
+                self._foreign(hint, error)
+                continue
+            raise error
+
+
+def check_rename_state(state: dict[str, Any]) -> None:
+    """Raise for a hint that no comparison of the run could use.
+
+    Raises:
+        UsageError: the first such hint's error, with the candidates of its comparison.
+    """
+    for text, error in state["foreign"].items():
+        if text not in state["used"]:
+            raise error
+
+
+def new_rename_state() -> dict[str, Any]:
+    """Return the state the comparisons of one run share about ``--rename`` hints."""
+    return {"used": set(), "foreign": {}}
 
 
 def _name(item: Any) -> str:

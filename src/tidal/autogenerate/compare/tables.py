@@ -84,6 +84,7 @@ def compare_tables(ctx: AutogenContext) -> list[MigrateOperation]:
         and ctx.include_object(t, t.name, "table", True, None)
     ]
     ctx.rename_policy = policy = RenamePolicy(ctx)
+    policy.set_known([k[1] for k in model] + [k[1] for k in db_keys])
     renamed = policy.tables(new, gone_tables)
     new = unpaired(new, [m for m, _ in renamed])
     gone_tables = unpaired(gone_tables, [d for _, d in renamed])
