@@ -148,7 +148,7 @@ def parse(*argv: str) -> tuple[str, dict[str, Any], Any]:
         (["show", "head"], "show", {"rev": "head"}),
         (["edit", "ae1"], "edit", {"rev": "ae1"}),
         (["ensure_version", "--sql"], "ensure_version", {"sql": True}),
-        (["check"], "check", {}),
+        (["check"], "check", {"format": "text"}),
     ],
 )
 def test_commands(argv: list[str], name: str, kwargs: dict[str, Any]) -> None:
@@ -292,8 +292,10 @@ def test_grammar_matches_alembic() -> None:
             wanted["head"] = (("--head",), None, "head", "_StoreAction")
             # Tidal's extra: autogenerate's rename detection can be switched off.
             wanted["no_renames"] = (("--no-renames",), 0, False, "_StoreTrueAction")
+            # ... and told which removed/added pair is a rename.
+            wanted["renames"] = (("--rename",), None, None, "_AppendAction")
         if name == "check":  # Tidal's extra: the differences as a list or as JSON for CI
-            wanted["format"] = (("--format",), None, None, "_StoreAction")
+            wanted["format"] = (("--format",), None, "text", "_StoreAction")
         assert _describe(our_subs[name]) == wanted, name
 
 

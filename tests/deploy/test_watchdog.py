@@ -52,6 +52,6 @@ def test_interrupts_the_main_thread_after_the_grace() -> None:
     started = time.monotonic()
     with pytest.raises(KeyboardInterrupt):  # noqa: PT012 - the sleep is what gets interrupted
         with Watchdog(0.1, grace=0.3, interval=0.1):
-            for _ in range(100):
+            while time.monotonic() - started < 60:  # a run stuck in Python code
                 time.sleep(0.05)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 30

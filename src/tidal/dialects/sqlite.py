@@ -53,8 +53,13 @@ class SQLiteImpl(DefaultImpl):
                 self.create_index(Index(name, *const.columns, unique=True))
 
     def add_column_needs_rebuild(self, column: Column[Any]) -> bool:
-        """Return True for a primary key or a non-constant default (SQLite refuses both)."""
+        """Return True for a primary key, a STORED computed column or a non-constant default.
+
+        SQLite's ALTER TABLE ADD COLUMN refuses all three.
+        """
         if column.primary_key:
+            return True
+        if column.computed is not None and column.computed.persisted:
             return True
         default = column.server_default
         arg = getattr(default, "arg", None)

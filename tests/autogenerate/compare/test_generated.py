@@ -74,7 +74,6 @@ def test_computed_round_trip(db_url: str, tmp_path: Path, change: str) -> None:
         assert "sa.Computed('n * 3'" in upgrade
 
 
-@pytest.mark.xfail(reason="SQLite's add_column of a STORED computed column needs a table rebuild")
 def test_stored_on_sqlite(sqlite_url: str, tmp_path: Path) -> None:
     round_trip(tmp_path / "p", sqlite_url, _computed(), _computed("n * 3"), rows=ROWS)
 
