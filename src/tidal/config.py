@@ -26,7 +26,7 @@ import re
 import sys
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from tidal.configuration.discovery import ConfigFiles, find_config_files
 from tidal.configuration.values import EnvInterpolation, mask_url, mask_urls
@@ -105,7 +105,8 @@ class Config:
         file_: The ini file (``alembic.ini``); None for none.
         toml_file: The ``pyproject.toml`` file; None for none. A missing file is empty.
         ini_section: The ini section of the "main" options (``-n``).
-        output_buffer: Where offline (``--sql``) output goes; None for ``stdout``.
+        output_buffer: Where offline (``--sql``) output goes (text, or binary with
+            ``output_encoding``); None for ``stdout``.
         stdout: Where :meth:`print_stdout` writes.
         cmd_opts: The parsed command line, when run from the CLI.
         config_args: Extra defaults for ``%(name)s`` interpolation in the ini file.
@@ -117,7 +118,7 @@ class Config:
         file_: str | os.PathLike[str] | None = None,
         toml_file: str | os.PathLike[str] | None = None,
         ini_section: str = _MAIN,
-        output_buffer: TextIO | None = None,
+        output_buffer: IO[Any] | None = None,
         stdout: TextIO | None = None,
         cmd_opts: Namespace | None = None,
         config_args: Mapping[str, Any] | None = None,

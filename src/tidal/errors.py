@@ -297,9 +297,13 @@ class EnvironmentError_(ScriptError):  # noqa: N801 - avoid shadowing builtins.E
 class StepFailedError(ScriptError):
     """A migration step raised; says what was rolled back and what may be half-done."""
 
-    def __init__(self, step: str, error: BaseException, rolled_back: bool, at: str) -> None:
+    def __init__(
+        self, step: str, error: BaseException, rolled_back: bool, at: str, offline: bool = False
+    ) -> None:
         detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        if rolled_back:
+        if offline:
+            hint = "the SQL script is incomplete: fix the migration and render it again"
+        elif rolled_back:
             hint = f"the step was rolled back; the version table is still at {at}"
         else:
             hint = (

@@ -14,6 +14,7 @@ from tests.runtime.projects import (
     table_names,
     tidal_command,
     version_rows,
+    write_script,
 )
 
 from tidal.command import migrate
@@ -86,3 +87,16 @@ def test_offline_script_mariadb(tmp_path: Path, mariadb_url: str) -> None:
         _offline_matches_online(tmp_path, mariadb_url, second)
     finally:
         _drop_database(second)
+
+
+def test_failing_step_offline_says_the_script_is_incomplete(tmp_path: Path) -> None:
+    from tidal.errors import StepFailedError
+
+    body = "def upgrade():\n    raise RuntimeError('boom')\n\n\ndef downgrade():\n    pass\n"
+    ini = make_project(tmp_path, f"sqlite:///{tmp_path / 'x.db'}", [])
+    write_script(tmp_path / "migrations" / "versions", Revision("a1", None), body)
+    _quiet_env(ini)
+    with pytest.raises(StepFailedError) as info:
+        migrate.upgrade(Config(str(ini), output_buffer=io.StringIO()), "heads", sql=True)
+    assert "boom" in info.value.message
+    assert info.value.hint == "the SQL script is incomplete: fix the migration and render it again"

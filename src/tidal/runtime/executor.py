@@ -74,7 +74,8 @@ def _fail(
         heads = context._run_start_heads  # one transaction for the run: all of it rolls back
     if _is_raw_sql_string(error):
         return RawSqlStringError(_step_label(step), error, rolled_back, ", ".join(heads) or "base")
-    return StepFailedError(_step_label(step), error, rolled_back, ", ".join(heads) or "base")
+    at = ", ".join(heads) or "base"
+    return StepFailedError(_step_label(step), error, rolled_back, at, offline=context.as_sql)
 
 
 def _is_raw_sql_string(error: Exception) -> bool:
