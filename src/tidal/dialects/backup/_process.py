@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.pool import NullPool
 
@@ -140,6 +140,22 @@ def admin_engine(url: URL, connect_args: dict[str, object]) -> Engine:
     return create_engine(
         sync_url(url), poolclass=NullPool, isolation_level="AUTOCOMMIT", connect_args=connect_args
     )
+
+
+def statement_canceller(
+    url: URL, statement: str, params: dict[str, object], what: str
+) -> Callable[[], None]:
+    """Return a never-raising function that runs ``statement`` on its own short connection."""
+
+    def cancel() -> None:
+        engine = admin_engine(url, {"connect_timeout": 5})
+        try:
+            with engine.connect() as conn:
+                conn.execute(text(statement), params)
+        finally:
+            engine.dispose()
+
+    return safe_call(cancel, what)
 
 
 def safe_call(action: Callable[[], None], what: str) -> Callable[[], None]:

@@ -19,8 +19,8 @@ from tidal.dialects.backup._process import (
     admin_engine,
     partial_file,
     run,
-    safe_call,
     shell_line,
+    statement_canceller,
     which,
     write_private,
 )
@@ -202,18 +202,9 @@ class MysqlBackup(BackupTool):
 
     def canceller(self, connection: Connection) -> Callable[[], None]:
         """Return a function running ``KILL QUERY`` for this connection's thread."""
-        thread = _connection_id(connection)
-        url = self.url
-
-        def cancel() -> None:
-            engine = admin_engine(url, {"connect_timeout": 5})
-            try:
-                with engine.connect() as conn:
-                    conn.execute(text(f"KILL QUERY {int(thread)}"))
-            finally:
-                engine.dispose()
-
-        return safe_call(cancel, f"KILL QUERY {thread}")
+        thread = int(_connection_id(connection))
+        statement = f"KILL QUERY {thread}"
+        return statement_canceller(self.url, statement, {}, statement)
 
 
 def _connection_id(connection: Connection) -> int:

@@ -26,13 +26,12 @@ from sqlalchemy.engine import Connection
 from tidal.dialects.backup import BackupTool
 from tidal.dialects.backup._process import (
     CONNECT_TIMEOUT,
-    admin_engine,
     first_error_line,
     mask,
     partial_file,
     run,
-    safe_call,
     shell_line,
+    statement_canceller,
     which,
 )
 from tidal.errors import BackupError, DeployError, RestoreFailedError
@@ -194,17 +193,12 @@ class PostgresqlBackup(BackupTool):
     def canceller(self, connection: Connection) -> Callable[[], None]:
         """Return a function running ``pg_cancel_backend`` for this connection's backend."""
         pid = _backend_pid(connection)
-        url = self.url
-
-        def cancel() -> None:
-            engine = admin_engine(url, {"connect_timeout": 5})
-            try:
-                with engine.connect() as conn:
-                    conn.execute(text("SELECT pg_cancel_backend(:pid)"), {"pid": pid})
-            finally:
-                engine.dispose()
-
-        return safe_call(cancel, f"cancelling PostgreSQL backend {pid}")
+        return statement_canceller(
+            self.url,
+            "SELECT pg_cancel_backend(:pid)",
+            {"pid": pid},
+            f"cancelling PostgreSQL backend {pid}",
+        )
 
 
 def _backend_pid(connection: Connection) -> int:
