@@ -9,6 +9,7 @@ tables of a schema, instead of one round trip per table. The result is plain dat
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.reflection import Inspector
 from sqlalchemy.sql.elements import conv
+
+from tidal.dialects.autogen import rules_for
 
 __all__ = ["SchemaSnapshot", "TableSnapshot", "computed_sql", "reflect", "to_table"]
 
@@ -114,8 +117,14 @@ def _reflect_schema(
     kw: dict[str, Any] = {"schema": schema, "filter_names": names}
     columns = _multi(inspector.get_multi_columns, **kw)
     pks = _multi(inspector.get_multi_pk_constraint, **kw)
-    indexes = _multi(inspector.get_multi_indexes, **kw)
-    uniques = _multi(inspector.get_multi_unique_constraints, **kw)
+    with warnings.catch_warnings():
+        # Indexes the inspector skips come from the dialect's rules below instead.
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based")
+        indexes = _multi(inspector.get_multi_indexes, **kw)
+        uniques = _multi(inspector.get_multi_unique_constraints, **kw)
+    extra = rules_for(inspector.dialect.name).unreflected_indexes(inspector.bind, schema, names)
+    for table, found in extra.items():
+        indexes[(schema, table)] = [*indexes.get((schema, table), []), *found]
     fks = _multi(inspector.get_multi_foreign_keys, **kw)
     comments = _multi(inspector.get_multi_table_comment, **kw) if wanted[1] else {}
     checks = _multi(inspector.get_multi_check_constraints, **kw) if wanted[0] else {}

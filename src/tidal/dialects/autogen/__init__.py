@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy.engine import Dialect
@@ -166,6 +167,12 @@ class AutogenRules:
     def index_names(self, connection: Any, schema: str | None, table: str) -> set[str]:
         """Return the names of every index of ``table``, those not reflected included."""
         return set()
+
+    def unreflected_indexes(
+        self, connection: Any, schema: str | None, tables: Iterable[str]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Return, per table, the indexes the inspector skips, in its dictionary form."""
+        return {}
 
     #: Generated columns may be VIRTUAL as well as STORED.
     virtual_columns = True
