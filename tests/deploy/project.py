@@ -16,28 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from tests.runtime.projects import write_script
 
 from tidal import command
 from tidal.config import Config
+from tidal.script.revision import Revision
 
-HEADER = '''"""{doc}
-
-Revision ID: {rev}
-Revises: {down}
-Create Date: 2026-12-02 00:00:00
-"""
-import sqlalchemy as sa
-from alembic import op
-
-revision = {rev!r}
-down_revision = {down!r}
-branch_labels = None
-depends_on = None
-
-'''
+#: Each body follows tests/runtime/projects.py's script header (``from alembic import op``).
+_SA = "import sqlalchemy as sa\n\n"
 
 BODIES: dict[str, str] = {
-    "r0": """
+    "r0": _SA
+    + """
 def upgrade():
     op.create_table(
         "customers",
@@ -53,7 +43,8 @@ def upgrade():
 def downgrade():
     op.drop_table("customers")
 """,
-    "r1": """
+    "r1": _SA
+    + """
 def upgrade():
     op.create_table(
         "orders",
@@ -67,7 +58,8 @@ def upgrade():
 def downgrade():
     op.drop_table("orders")
 """,
-    "r2": """
+    "r2": _SA
+    + """
 def upgrade():
     op.add_column("customers", sa.Column("email", sa.String(100)))
     op.execute("UPDATE customers SET name = 'changed'")
@@ -76,7 +68,8 @@ def upgrade():
 def downgrade():
     op.drop_column("customers", "email")
 """,
-    "r3": """
+    "r3": _SA
+    + """
 def upgrade():
     op.create_table("notes", sa.Column("id", sa.Integer, primary_key=True))
 
@@ -84,7 +77,8 @@ def upgrade():
 def downgrade():
     op.drop_table("notes")
 """,
-    "r4": """
+    "r4": _SA
+    + """
 def upgrade():
     op.create_index("ix_orders_total", "orders", ["total"])
 
@@ -92,7 +86,8 @@ def upgrade():
 def downgrade():
     op.drop_index("ix_orders_total", table_name="orders")
 """,
-    "r5": """
+    "r5": _SA
+    + """
 def upgrade():
     op.create_table("audit", sa.Column("id", sa.Integer, primary_key=True))
 
@@ -103,7 +98,9 @@ def downgrade():
 }
 
 #: r3 that fails after creating a table (on MariaDB the table stays: DDL commits).
-FAILING_R3 = """
+FAILING_R3 = (
+    _SA
+    + """
 def upgrade():
     op.create_table("notes", sa.Column("id", sa.Integer, primary_key=True))
     op.execute("INSERT INTO no_such_table VALUES (1)")
@@ -112,20 +109,22 @@ def upgrade():
 def downgrade():
     op.drop_table("notes")
 """
+)
 
 SLEEP_SQL = {
     "postgresql": "SELECT pg_sleep(60)",
     "mysql": "SELECT SLEEP(60)",
     "sqlite": (
-        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
-        "SELECT count(*) FROM c"
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
     ),
 }
 
 
 def sleeping_r3(backend: str) -> str:
     """r3 that runs a statement of about a minute (the timeout tests)."""
-    return f"""
+    return (
+        _SA
+        + f"""
 def upgrade():
     op.create_table("notes", sa.Column("id", sa.Integer, primary_key=True))
     op.execute({SLEEP_SQL[backend]!r})
@@ -134,6 +133,7 @@ def upgrade():
 def downgrade():
     op.drop_table("notes")
 """
+    )
 
 
 def quiet_config(ini: Path, out: io.StringIO | None = None) -> Config:
@@ -176,8 +176,7 @@ def make_project(
     chosen = {**BODIES, **(bodies or {})}
     down: str | None = None
     for rev in ("r0", "r1", "r2", "r3", "r4", "r5"):
-        path = root / "migrations" / "versions" / f"{rev}_step.py"
-        path.write_text(HEADER.format(doc=f"step {rev}", rev=rev, down=down) + chosen[rev])
+        write_script(root / "migrations" / "versions", Revision(rev, down), chosen[rev])
         down = rev
     command.upgrade(quiet_config(ini), "r0")
     sys.modules.pop("tidal_deploy_models", None)  # each test edits its own copy
@@ -185,7 +184,7 @@ def make_project(
 
 
 #: The models after r5 (for the verify-with-check tests).
-MODELS = '''
+MODELS = """
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
@@ -203,7 +202,7 @@ sa.Table(
 )
 sa.Table("notes", metadata, sa.Column("id", sa.Integer, primary_key=True))
 sa.Table("audit", metadata, sa.Column("id", sa.Integer, primary_key=True))
-'''
+"""
 
 
 def snapshot(url: str) -> dict[str, Any]:
@@ -215,8 +214,7 @@ def snapshot(url: str) -> dict[str, Any]:
             state: dict[str, Any] = {}
             for table in sorted(inspector.get_table_names()):
                 columns = [
-                    (c["name"], str(c["type"]), c["nullable"])
-                    for c in inspector.get_columns(table)
+                    (c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)
                 ]
                 indexes = sorted(
                     (i["name"] or "", tuple(i["column_names"]), bool(i["unique"]))
@@ -226,9 +224,7 @@ def snapshot(url: str) -> dict[str, Any]:
                     (tuple(f["constrained_columns"]), f["referred_table"])
                     for f in inspector.get_foreign_keys(table)
                 )
-                rows = sorted(
-                    tuple(r) for r in conn.exec_driver_sql(f"SELECT * FROM {table}")
-                )
+                rows = sorted(tuple(r) for r in conn.exec_driver_sql(f"SELECT * FROM {table}"))
                 state[table] = {"columns": columns, "indexes": indexes, "fks": fks, "rows": rows}
             return state
     finally:

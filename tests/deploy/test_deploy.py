@@ -86,9 +86,7 @@ def restore_by_hand(backup: Path, db_url: str, scratch: str) -> str:
         subprocess.run(argv, check=True, capture_output=True)
     else:
         with backup.open("rb") as dump:
-            subprocess.run(
-                ["mysql", "-h", "127.0.0.1", "-uroot", name], stdin=dump, check=True
-            )
+            subprocess.run(["mysql", "-h", "127.0.0.1", "-uroot", name], stdin=dump, check=True)
     return scratch
 
 

@@ -70,29 +70,18 @@ class SQLiteAutogenRules(AutogenRules):
         return text if text.startswith("(") and text.endswith(")") else f"({text})"
 
 
-def _split_top(text: str) -> list[str]:
-    """Split ``text`` on commas outside parentheses and quotes."""
+def _parenthesized(text: str, start: int) -> tuple[list[str], int]:
+    """Return the comma-separated items up to the parenthesis closing before ``start``.
+
+    Commas and parentheses inside nested parentheses or quotes do not count. Returns
+    the items and the index of the closing parenthesis, or ``([], -1)`` when it is missing.
+
+    Example:
+        >>> _parenthesized("(a, f(b, ')'), c) tail", 1)
+        (['a', "f(b, ')')", 'c'], 16)
+    """
     parts: list[str] = []
-    depth, quote, start = 0, "", 0
-    for i, char in enumerate(text):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"`":
-            quote = char
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "," and depth == 0:
-            parts.append(text[start:i].strip())
-            start = i + 1
-    parts.append(text[start:].strip())
-    return parts
-
-
-def _closing(text: str, start: int) -> int:
-    """Return the index of the parenthesis closing the one before ``start`` (-1: none)."""
-    depth, quote = 1, ""
+    depth, quote, item = 0, "", start
     for i in range(start, len(text)):
         char = text[i]
         if quote:
@@ -101,11 +90,14 @@ def _closing(text: str, start: int) -> int:
             quote = char
         elif char == "(":
             depth += 1
-        elif char == ")":
+        elif char == ")" and depth:
             depth -= 1
-            if depth == 0:
-                return i
-    return -1
+        elif char == ")":
+            return [*parts, text[item:i].strip()], i
+        elif char == "," and depth == 0:
+            parts.append(text[item:i].strip())
+            item = i + 1
+    return [], -1
 
 
 def parse_create_index(name: str, sql: str) -> dict[str, Any] | None:
@@ -124,12 +116,12 @@ def parse_create_index(name: str, sql: str) -> dict[str, Any] | None:
     head = _CREATE_INDEX.match(sql)
     if head is None:
         return None
-    end = _closing(sql, head.end())
+    items, end = _parenthesized(sql, head.end())
     if end < 0:
         return None
     columns: list[str | None] = []
     expressions: list[str] = []
-    for item in _split_top(sql[head.end() : end]):
+    for item in items:
         plain = _IDENTIFIER.match(item)
         column = next((g for g in plain.groups() if g), None) if plain else None
         columns.append(column)

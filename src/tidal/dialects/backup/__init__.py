@@ -55,6 +55,18 @@ class BackupTool(abc.ABC):
     def _default_port(self) -> int:
         return 0
 
+    @property
+    def _secret(self) -> str | None:
+        """The URL's password (only ever handed to a child process, or masked)."""
+        return None if self.url.password is None else str(self.url.password)
+
+    @property
+    def _target(self) -> str:
+        """``database 'x' on host:port``, for messages."""
+        host = self.url.host or "localhost"
+        port = self.url.port or self._default_port()
+        return f"database {self.url.database!r} on {host}:{port}"
+
     @abc.abstractmethod
     def preflight(self) -> None:
         """Raise :class:`~tidal.errors.BackupError` when a backup cannot be made here."""

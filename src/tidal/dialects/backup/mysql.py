@@ -84,15 +84,6 @@ class MysqlBackup(BackupTool):
         if not self.url.database:
             raise BackupError("the database URL names no database", "add /<dbname> to the URL")
 
-    @property
-    def _secret(self) -> str | None:
-        return None if self.url.password is None else str(self.url.password)
-
-    @property
-    def _target(self) -> str:
-        host = self.url.host or "localhost"
-        return f"database {self.url.database!r} on {host}:{self.url.port or 3306}"
-
     @contextlib.contextmanager
     def _password_option(self) -> Iterator[list[str]]:
         """Yield the ``--defaults-extra-file`` option holding the password, if there is one."""

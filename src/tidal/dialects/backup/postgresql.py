@@ -146,15 +146,6 @@ class PostgresqlBackup(BackupTool):
                     "object, and pg_dump is not older than the server",
                 )
 
-    @property
-    def _secret(self) -> str | None:
-        return None if self.url.password is None else str(self.url.password)
-
-    @property
-    def _target(self) -> str:
-        host = self.url.host or "localhost"
-        return f"database {self.url.database!r} on {host}:{self.url.port or 5432}"
-
     def _dump_creates_public(self, pg_restore: str, path: Path) -> bool:
         listing = subprocess.run([pg_restore, "-l", str(path)], capture_output=True, check=False)
         if listing.returncode != 0:
