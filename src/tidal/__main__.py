@@ -1,6 +1,6 @@
 """``python -m tidal``."""
 
-from tidal.cli.main import main
+from tidal.cli.main import program
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(program())

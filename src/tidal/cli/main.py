@@ -22,8 +22,9 @@ from tidal.cli.parser import CommandSpec, build_parser, build_parser_for, normal
 from tidal.config import Config, find_config_files
 from tidal.configuration.discovery import ConfigFiles
 from tidal.errors import ConfigError, TidalError
+from tidal.runtime import gc_pause
 
-__all__ = ["build_config", "main", "resolve_command", "run"]
+__all__ = ["build_config", "main", "program", "resolve_command", "run"]
 
 EXIT_INTERRUPTED = 130
 _MAIN_SECTION = "alembic"
@@ -143,6 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if isinstance(parsed, int):
         return parsed
     options = parsed
+    gc_pause.pause()  # on again before the first migration script runs (tidal.runtime.gc_pause)
     try:
         return run(options)
     except BrokenPipeError:
@@ -168,3 +170,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             render.write_traceback(sys.stderr, error)
         render.write_unexpected(sys.stderr, error)
         return 1
+    finally:
+        gc_pause.release()
+
+
+def program() -> int:
+    """The ``tidal`` executable and ``python -m tidal``: :func:`main`, then the process ends."""
+    code = main()
+    gc_pause.exiting()
+    return code

@@ -14,7 +14,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from tidal.errors import RawSqlStringError, StepFailedError, TidalError
-from tidal.runtime import plan
+from tidal.runtime import gc_pause, plan
 from tidal.runtime.history import HistoryTable, checksum, history_table_name, utcnow
 from tidal.runtime.steps import RunStep, StepSource
 
@@ -127,6 +127,7 @@ def run_steps(context: MigrationContext, heads: tuple[str, ...], kw: dict[str, A
         )
     # Plan first: an unknown target or a bad range fails before anything is written.
     steps = list(fn(heads, context))
+    gc_pause.resume()  # the CLI's pause ends before user migration code runs
     context._run_start_heads = heads
     context._prepare_version_table(heads)
     history = None if context.opts.get("dont_mutate") else history_for(context)
