@@ -85,6 +85,14 @@ def test_a_failing_command_resumes_the_collector(project: Path, restore_gc: None
     assert gc.get_freeze_count() == 0
 
 
+def test_a_host_s_frozen_objects_stay_frozen(project: Path, restore_gc: None) -> None:
+    gc.enable()
+    gc.freeze()
+    assert main(["upgrade", "head"]) == 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0  # not unfrozen by the run
+
+
 def test_resume_without_pause_changes_nothing(restore_gc: None) -> None:
     gc.disable()
     gc_pause.resume()

@@ -37,8 +37,9 @@ def resume() -> None:
     global _paused, _frozen
     if _paused:
         _paused = False
-        gc.freeze()
-        _frozen = True
+        if not gc.get_freeze_count():  # a host's own frozen objects are its business
+            gc.freeze()
+            _frozen = True
         gc.enable()
 
 
