@@ -60,9 +60,7 @@ def _probes(root: Path) -> list[list[object]]:
     return [json.loads(line) for line in lines]
 
 
-def test_env_runs_paused_and_migrations_with_the_collector(
-    project: Path, restore_gc: None
-) -> None:
+def test_env_runs_paused_and_migrations_with_the_collector(project: Path, restore_gc: None) -> None:
     gc.enable()
     assert main(["upgrade", "head"]) == 0
     assert _probes(project) == [["env.py", False], ["upgrade", True]]
