@@ -106,3 +106,8 @@ def test_sqlite_runs_serialise_on_the_write_lock(tmp_path: Path, sqlite_url: str
     codes = [p.wait(timeout=120) for p in procs]
     assert codes == [0, 0, 0, 0]
     assert version_rows(sqlite_url) == ["r5"]
+
+
+def test_sixteen_parallel_upgrades_sqlite(tmp_path: Path, sqlite_url: str) -> None:
+    # SQLite's run lock is the BEGIN IMMEDIATE that starts the run's transaction.
+    _parallel_upgrade(tmp_path, sqlite_url)
