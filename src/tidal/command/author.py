@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tidal.errors import ConfigError, ScriptError, TidalError, UsageError
-from tidal.script.directory import Script, ScriptDirectory, config_option
+from tidal.script.directory import Script, ScriptDirectory
+from tidal.script.loading import config_option
 from tidal.script.writer import render_template, rev_id
 
 if TYPE_CHECKING:

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from tidal.errors import TidalError, UsageError
-from tidal.script.directory import Script, ScriptDirectory, config_option
+from tidal.script.directory import Script, ScriptDirectory
+from tidal.script.loading import config_option
 
 __all__ = ["branches", "heads", "history", "show", "current_heads_of"]
 

@@ -11,12 +11,18 @@ imported on first use.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from tidal.errors import ConfigError, EnvironmentError_, ScriptError
+from tidal.errors import ConfigError, EnvironmentError_
+from tidal.script.loading import (
+    config_option,
+    load_script_module,
+    prepend_sys_path,
+    raw_option,
+    resolve_location,
+)
 from tidal.script.reader import read_revisions, sourceless_mode
 from tidal.script.revision import Revision
 
@@ -24,62 +30,6 @@ if TYPE_CHECKING:
     from tidal.script.graph import RevisionGraph
 
 __all__ = ["Script", "ScriptDirectory", "load_script_module", "config_option"]
-
-
-def load_script_module(path: str) -> ModuleType:
-    """Import the Python file at ``path`` under the Alembic shim and return the module.
-
-    The module gets a private name derived from its path, so scripts with the same
-    file name in different directories do not collide. ``.pyc`` files load sourceless.
-
-    Raises:
-        ScriptError: The file cannot be imported.
-    """
-    import hashlib
-    import importlib.machinery
-    import importlib.util
-
-    from tidal.compat import alembic_shim
-
-    stem = os.path.splitext(os.path.basename(path))[0].split(".")[0]
-    digest = hashlib.sha1(os.path.abspath(path).encode("utf-8", "surrogatepass")).hexdigest()
-    name = f"_tidal_script_{digest[:12]}_{''.join(c if c.isalnum() else '_' for c in stem)}"
-    loader: importlib.machinery.SourceFileLoader | importlib.machinery.SourcelessFileLoader
-    if path.endswith(".pyc"):
-        loader = importlib.machinery.SourcelessFileLoader(name, path)
-    else:
-        loader = importlib.machinery.SourceFileLoader(name, path)
-    spec = importlib.util.spec_from_file_location(name, path, loader=loader)
-    if spec is None:
-        raise ScriptError(f"cannot import {path}", "is it a Python file?")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        with alembic_shim():
-            loader.exec_module(module)
-    except (OSError, SyntaxError) as exc:
-        sys.modules.pop(name, None)
-        raise ScriptError(f"cannot import {path}: {exc}", "fix or restore the file") from exc
-    except BaseException:
-        sys.modules.pop(name, None)
-        raise
-    return module
-
-
-def config_option(config: Any, name: str, default: str | None = None) -> str | None:
-    """Return an ``[alembic]`` / ``[tool.alembic]`` option of ``config`` (Alembic's lookup)."""
-    getter = getattr(config, "get_alembic_option", None)
-    if getter is not None:
-        value = getter(name)
-        return default if value is None else str(value)
-    value = config.get_main_option(name)
-    return default if value is None else str(value)
-
-
-def _raw_option(config: Any, name: str) -> Any:
-    """Return an option keeping TOML types (a TOML ``true`` stays a bool)."""
-    getter = getattr(config, "get_alembic_option", None)
-    return getter(name) if getter is not None else config.get_main_option(name)
 
 
 def _one_line(
@@ -388,7 +338,7 @@ class ScriptDirectory:
                 "no 'script_location' key found in configuration",
                 "add script_location to [alembic] (or [tool.alembic] in pyproject.toml)",
             )
-        _prepend_sys_path(config)
+        prepend_sys_path(config)
         truncate = config_option(config, "truncate_slug_length")
         hooks_getter = getattr(config, "get_hooks_list", None)
         if hooks_getter is not None:
@@ -400,18 +350,18 @@ class ScriptDirectory:
         locations_getter = getattr(config, "get_version_locations_list", None)
         locations = locations_getter() if locations_getter is not None else None
         sd = cls(
-            _resolve_location(location),
+            resolve_location(location),
             file_template=config_option(config, "file_template", "%(rev)s_%(slug)s")
             or "%(rev)s_%(slug)s",
             truncate_slug_length=int(truncate) if truncate else 40,
-            version_locations=[_resolve_location(p) for p in locations] if locations else None,
-            sourceless=sourceless_mode(_raw_option(config, "sourceless")),
+            version_locations=[resolve_location(p) for p in locations] if locations else None,
+            sourceless=sourceless_mode(raw_option(config, "sourceless")),
             output_encoding=config_option(config, "output_encoding", "utf-8") or "utf-8",
             timezone=config_option(config, "timezone") or None,
             hooks=hooks,
             # Alembic 1.20 turns these two on only for the exact string "true".
             recursive_version_locations=sourceless_mode(
-                _raw_option(config, "recursive_version_locations")
+                raw_option(config, "recursive_version_locations")
             ),
             messaging_opts=getattr(config, "messaging_opts", {}) or {},
         )
@@ -635,23 +585,3 @@ class ScriptDirectory:
 def _rev_id(found: Any) -> Any:
     """Return the id of a graph answer (a Revision, an id string, or a marker)."""
     return getattr(found, "revision", found)
-
-
-def _resolve_location(location: str) -> str:
-    """Return a directory for ``location``, accepting Alembic's ``package:path`` form."""
-    if ":" in location and not os.path.isabs(location) and not os.path.exists(location):
-        import importlib.util
-
-        package, _, sub = location.partition(":")
-        spec = importlib.util.find_spec(package)
-        if spec is not None and spec.submodule_search_locations:
-            return os.path.join(list(spec.submodule_search_locations)[0], sub)
-    return os.path.abspath(location)
-
-
-def _prepend_sys_path(config: Any) -> None:
-    getter = getattr(config, "get_prepend_sys_paths_list", None)
-    paths = getter() if getter is not None else []
-    for path in reversed(paths or []):
-        if path not in sys.path:
-            sys.path.insert(0, path)
