@@ -364,9 +364,8 @@ class TestWarmFastPath:
         assert [r.revision for r in revs] == ["a", "b"]
         assert [r.revision for r in read_revisions([str(v)], cache_root=cache_root)] == ["a", "b"]
 
-    def test_revision_factory_matches_the_dataclass(self) -> None:
+    def test_revision_factory_matches_the_constructor(self) -> None:
         row = ("r1", ("a", "b"), ("x",), "d", "doc")
-        assert reader._PLAIN_REVISION
         made = reader._to_revision(row, "/p/r1.py")
         from tidal.script.revision import Revision
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 from tidal.errors import UsageError, did_you_mean
 
@@ -39,8 +38,7 @@ _SPLICE = "Allow a revision that is not a head as the base of the new one."
 _REVISIONS = "one or more revisions, or 'heads' for all heads"
 
 
-@dataclass(frozen=True)
-class Arg:
+class Arg(NamedTuple):
     """One argument of a command.
 
     Args:
@@ -52,7 +50,7 @@ class Arg:
 
     flags: tuple[str, ...]
     param: str
-    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    options: Mapping[str, Any] = MappingProxyType({})  # read-only, so one can be shared
     omit_if_default: bool = False
 
     @property
@@ -66,8 +64,7 @@ class Arg:
         return self.flags[0] if self.positional else self.param
 
 
-@dataclass(frozen=True)
-class CommandSpec:
+class CommandSpec(NamedTuple):
     """One subcommand: its name (also the ``tidal.command`` function), help and arguments.
 
     ``needs_config`` is False for commands that run without a configuration file

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tidal.errors import ConfigError, UsageError
 
@@ -22,8 +22,7 @@ DEFAULT_TOML = "pyproject.toml"
 ENV_VARS = ("TIDAL_CONFIG", "ALEMBIC_CONFIG")
 
 
-@dataclass(frozen=True)
-class ConfigFiles:
+class ConfigFiles(NamedTuple):
     """The files a run reads; ``explicit_ini`` says whether the ini was asked for."""
 
     ini: str

@@ -7,8 +7,6 @@ of them; :class:`tidal.script.directory.Script` adds the lazily imported module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 __all__ = ["Revision", "normalize_ids"]
 
 RawIds = str | tuple[str, ...] | list[str] | None
@@ -30,9 +28,8 @@ def normalize_ids(value: object) -> tuple[str, ...]:
     return (str(value),)
 
 
-@dataclass(frozen=True)
 class Revision:
-    """One revision's header.
+    """One revision's header: an immutable value, equal by everything but ``longdoc``.
 
     Attributes:
         revision: The id (``revision = "..."``).
@@ -43,12 +40,59 @@ class Revision:
         longdoc: The module docstring, or "".
     """
 
+    # A plain class rather than a frozen dataclass: importing ``dataclasses`` (it pulls in
+    # ``inspect``, ``ast``, ``dis``) cost every read-only command 7 ms of start-up.
     revision: str
-    down_revision: str | tuple[str, ...] | None = None
-    branch_labels: tuple[str, ...] = ()
-    depends_on: str | tuple[str, ...] | None = None
-    path: str | None = None
-    longdoc: str = field(default="", compare=False)
+    down_revision: str | tuple[str, ...] | None
+    branch_labels: tuple[str, ...]
+    depends_on: str | tuple[str, ...] | None
+    path: str | None
+    longdoc: str
+
+    def __init__(
+        self,
+        revision: str,
+        down_revision: str | tuple[str, ...] | None = None,
+        branch_labels: tuple[str, ...] = (),
+        depends_on: str | tuple[str, ...] | None = None,
+        path: str | None = None,
+        longdoc: str = "",
+    ) -> None:
+        self.__dict__.update(
+            revision=revision,
+            down_revision=down_revision,
+            branch_labels=branch_labels,
+            depends_on=depends_on,
+            path=path,
+            longdoc=longdoc,
+        )
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: a Revision is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: a Revision is immutable")
+
+    def _key(self) -> tuple[object, ...]:
+        d = self.__dict__
+        return (d["revision"], d["down_revision"], d["branch_labels"], d["depends_on"], d["path"])
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Revision)
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        d = self.__dict__
+        return (
+            f"Revision(revision={d['revision']!r}, down_revision={d['down_revision']!r}, "
+            f"branch_labels={d['branch_labels']!r}, depends_on={d['depends_on']!r}, "
+            f"path={d['path']!r}, longdoc={d['longdoc']!r})"
+        )
 
     @property
     def down_revisions(self) -> tuple[str, ...]:
