@@ -68,6 +68,16 @@ def test_env_runs_paused_and_migrations_with_the_collector(project: Path, restor
     assert gc.get_freeze_count() == 0  # what the run froze is handed back
 
 
+def test_tidal_no_gc_pause_keeps_the_collector_on(
+    project: Path, restore_gc: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TIDAL_NO_GC_PAUSE", "1")
+    gc.enable()
+    assert main(["upgrade", "head"]) == 0
+    assert _probes(project) == [["env.py", True], ["upgrade", True]]
+    assert gc.get_freeze_count() == 0
+
+
 def test_a_disabled_collector_stays_disabled(project: Path, restore_gc: None) -> None:
     gc.disable()
     assert main(["upgrade", "head"]) == 0

@@ -9,7 +9,8 @@ Before user migration code runs, the collector is switched back on, with what is
 frozen (:func:`gc.freeze`) so that later collections do not walk it again.
 
 Only the command line pauses it: a program that calls :mod:`tidal.command` keeps its own
-collector settings.
+collector settings; ``TIDAL_NO_GC_PAUSE=1`` runs the command line with the collector as
+Python set it.
 
 When the ``tidal`` program ends, :func:`exiting` freezes what is alive, so the interpreter's
 last collections at shutdown do not walk the models again (about 0.4 s at 500 models). Objects
@@ -19,6 +20,7 @@ are still released, ``atexit`` functions (logging's flush among them) still run.
 from __future__ import annotations
 
 import gc
+import os
 
 _paused = False
 _frozen = False
@@ -27,6 +29,8 @@ _frozen = False
 def pause() -> None:
     """Switch the collector off if it is on; :func:`resume` switches it back on."""
     global _paused
+    if os.environ.get("TIDAL_NO_GC_PAUSE", "") not in ("", "0"):
+        return
     if gc.isenabled():
         gc.disable()
         _paused = True
