@@ -88,9 +88,9 @@ def compare_tables(ctx: AutogenContext) -> list[MigrateOperation]:
     renamed = policy.tables(new, gone_tables)
     new = unpaired(new, [m for m, _ in renamed])
     gone_tables = unpaired(gone_tables, [d for _, d in renamed])
-    ops: list[MigrateOperation] = _rename_ops(ctx, renamed, pairs)
-    ops.extend(_create_ops(new))
-    ops.extend(_modify(ctx, model, db_keys, pairs))
+    renames = _rename_ops(ctx, renamed, pairs)
+    creates = _create_ops(new)
+    fk_drops, middle, fk_adds = _modify(ctx, model, db_keys, pairs)
     first, last = compare_enums(
         ctx,
         list(model.values()),
@@ -98,9 +98,32 @@ def compare_tables(ctx: AutogenContext) -> list[MigrateOperation]:
         list(ctx.snapshot.tables.values()),
         gone_tables,
     )
-    ops.extend(_drop_ops(ctx, gone_tables))
+    drops = _drop_ops(ctx, gone_tables)
     policy.check_all_used()
+    if _names_collide(new, gone_tables):
+        # A new table reuses a name the database keeps per schema (PostgreSQL indexes,
+        # MariaDB foreign keys, SQLite indexes): the old tables go first, after the keys
+        # that point at them.
+        ops = [*renames, *fk_drops, *drops, *creates, *middle, *fk_adds]
+    else:
+        ops = [*renames, *creates, *fk_drops, *middle, *fk_adds, *drops]
     return [*first, *ops, *last]
+
+
+def _object_names(tables: list[sa.Table]) -> set[tuple[str | None, str]]:
+    """Return (schema, name) of every named index and constraint of ``tables``."""
+    names: set[tuple[str | None, str]] = set()
+    for table in tables:
+        items: list[sa.Index | sa.Constraint] = [*table.indexes, *table.constraints]
+        for item in items:
+            name = item.name
+            if isinstance(name, str) and name:
+                names.add((table.schema, str(name)))
+    return names
+
+
+def _names_collide(new: list[sa.Table], gone: list[sa.Table]) -> bool:
+    return bool(new and gone and _object_names(new) & _object_names(gone))
 
 
 def _rename_ops(
@@ -190,7 +213,8 @@ def _modify(
     model: dict[Key, sa.Table],
     db_keys: set[Key],
     renamed: dict[Key, sa.Table],
-) -> list[MigrateOperation]:
+) -> tuple[list[MigrateOperation], list[MigrateOperation], list[MigrateOperation]]:
+    """Return the changes to tables on both sides: (FK drops, the rest, FK adds)."""
     # Columns first, for every table: the column renames they find are what the
     # foreign key and index comparisons must see.
     work: list[tuple[Key, sa.Table, sa.Table, Any, tuple[list[MigrateOperation], ...]]] = []
@@ -233,4 +257,4 @@ def _modify(
         for group, out in ((dropped_fks, fk_drops), (body, middle), (added_fks, fk_adds)):
             if group:
                 out.append(ModifyTableOps(name, group, schema=schema))
-    return [*fk_drops, *middle, *fk_adds]
+    return fk_drops, middle, fk_adds
