@@ -29,7 +29,7 @@ _frozen = False
 def pause() -> None:
     """Switch the collector off if it is on; :func:`resume` switches it back on."""
     global _paused
-    if os.environ.get("TIDAL_NO_GC_PAUSE", "") not in ("", "0"):
+    if _switched_off():
         return
     if gc.isenabled():
         gc.disable()
@@ -58,4 +58,9 @@ def release() -> None:
 
 def exiting() -> None:
     """The process ends now: leave what is alive out of the collections at shutdown."""
-    gc.freeze()
+    if not _switched_off():
+        gc.freeze()
+
+
+def _switched_off() -> bool:
+    return os.environ.get("TIDAL_NO_GC_PAUSE", "") not in ("", "0")
