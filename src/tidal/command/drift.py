@@ -45,9 +45,14 @@ class Difference:
         Example:
             >>> Difference("add_column", "users", "email", "VARCHAR(50)").line()
             'add_column users.email: VARCHAR(50)'
+            >>> Difference("rename_column", "users", "name", "-> full_name").line()
+            'rename_column users.name -> full_name'
         """
         where = ".".join(p for p in (self.table, self.name) if p) or "-"
-        return f"{self.kind} {where}: {self.detail}" if self.detail else f"{self.kind} {where}"
+        if not self.detail:
+            return f"{self.kind} {where}"
+        sep = " " if self.detail.startswith("-> ") else ": "
+        return f"{self.kind} {where}{sep}{self.detail}"
 
 
 def _qualified(schema: Any, table: Any) -> str | None:
