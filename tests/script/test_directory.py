@@ -141,6 +141,22 @@ def test_load_script_module_error(tmp_path: Path) -> None:
         load_script_module(str(tmp_path / "not-python.txt"))
 
 
+def test_a_syntax_error_names_the_file_that_has_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "broken_models_mod.py").write_text("x = (\n")
+    env = tmp_path / "env.py"
+    env.write_text("import broken_models_mod\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ScriptError) as caught:
+        load_script_module(str(env))
+    assert caught.value.hint == f"fix {tmp_path / 'broken_models_mod.py'}, which it imports"
+    env.write_text("x = (\n")
+    with pytest.raises(ScriptError) as own:
+        load_script_module(str(env))
+    assert own.value.hint == "fix or restore the file"
+
+
 def test_run_env(project: Path) -> None:
     sd = sd_of(project)
     with pytest.raises(EnvironmentError_, match="no env.py"):

@@ -55,6 +55,12 @@ def load_script_module(path: str) -> ModuleType:
             loader.exec_module(module)
     except (OSError, SyntaxError) as exc:
         sys.modules.pop(name, None)
+        culprit = getattr(exc, "filename", None) if isinstance(exc, SyntaxError) else None
+        if culprit and os.path.abspath(culprit) != os.path.abspath(path):
+            # The file it imports is broken (env.py importing the models, say): name that one.
+            raise ScriptError(
+                f"cannot import {path}: {exc}", f"fix {culprit}, which it imports"
+            ) from exc
         raise ScriptError(f"cannot import {path}: {exc}", "fix or restore the file") from exc
     except BaseException:
         sys.modules.pop(name, None)
