@@ -279,8 +279,25 @@ def test_missing_env_py(tmp_path: Path, sqlite_url: str) -> None:
 def test_env_py_that_raises(tmp_path: Path, sqlite_url: str) -> None:
     ini = make_project(tmp_path, sqlite_url, REVS)
     (tmp_path / "migrations" / "env.py").write_text("raise ValueError('boom')\n")
-    with pytest.raises(EnvironmentError_, match="ValueError: boom"):
+    with pytest.raises(EnvironmentError_, match="ValueError: boom") as caught:
         tidal_command(ini, "upgrade", "head")
+    assert caught.value.hint.startswith("fix env.py")
+
+
+def test_env_py_whose_models_raise_names_the_models(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ini = make_project(tmp_path, sqlite_url, REVS)
+    models = tmp_path / "env_models_that_raise.py"
+    models.write_text("import sqlalchemy\n\nnot_defined_anywhere\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    env = tmp_path / "migrations" / "env.py"
+    env.write_text("import env_models_that_raise\n" + env.read_text())
+    with pytest.raises(EnvironmentError_) as caught:
+        tidal_command(ini, "upgrade", "head")
+    assert f"raised NameError at {models}:3: name 'not_defined_anywhere'" in caught.value.message
+    assert caught.value.hint.startswith(f"fix {models} (env.py uses it)")
+    assert version_rows(sqlite_url) is None
 
 
 def test_context_outside_env_py() -> None:

@@ -9,6 +9,7 @@ The method names and ``configure()`` keywords are Alembic's.
 from __future__ import annotations
 
 import contextvars
+import os
 import runpy
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
@@ -326,10 +327,46 @@ def _env_errors(env: EnvironmentContext) -> Iterator[None]:
         raise
     except Exception as exc:
         where = _env_location(env.script)
+        text = str(exc).strip() or "(no message)"
+        culprit = _user_frame(exc)
+        if culprit is not None and os.path.abspath(culprit[0]) != os.path.abspath(where):
+            # The models (or another module env.py uses) failed, not env.py's own lines.
+            file, line = culprit
+            raise EnvironmentError_(
+                f"env.py ({where}) raised {type(exc).__name__} at {file}:{line}: {text}",
+                f"fix {file} (env.py uses it); run with --debug for the traceback",
+            ) from exc
         raise EnvironmentError_(
-            f"env.py ({where}) raised {type(exc).__name__}: {str(exc).strip() or '(no message)'}",
+            f"env.py ({where}) raised {type(exc).__name__}: {text}",
             "fix env.py; run with --debug for the traceback",
         ) from exc
+
+
+def _user_frame(exc: BaseException) -> tuple[str, int] | None:
+    """Return (file, line) of the innermost traceback frame in the user's own code.
+
+    Frames in the standard library, in installed packages and in Tidal are skipped, so a
+    NameError in the models points at the models, not at SQLAlchemy or at env.py.
+    """
+    import sysconfig
+
+    import tidal
+
+    skip = {os.path.dirname(os.path.abspath(tidal.__file__))}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            skip.add(os.path.abspath(path))
+    found: tuple[str, int] | None = None
+    tb = exc.__traceback__
+    while tb is not None:
+        file = tb.tb_frame.f_code.co_filename
+        if not file.startswith("<"):
+            full = os.path.abspath(file)
+            if not any(full == root or full.startswith(root + os.sep) for root in skip):
+                found = (file, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 def _secret(env: EnvironmentContext) -> str:
