@@ -45,6 +45,7 @@ The tree::
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
@@ -298,9 +299,17 @@ class StepFailedError(ScriptError):
     """A migration step raised; says what was rolled back and what may be half-done."""
 
     def __init__(
-        self, step: str, error: BaseException, rolled_back: bool, at: str, offline: bool = False
+        self,
+        step: str,
+        error: BaseException,
+        rolled_back: bool,
+        at: str,
+        offline: bool = False,
+        where: str | None = None,
     ) -> None:
         detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        if not type(error).__module__.startswith("sqlalchemy"):
+            detail = f"{type(error).__name__}: {detail}"  # SQLAlchemy's text names the driver's
         if offline:
             hint = "the SQL script is incomplete: fix the migration and render it again"
         elif rolled_back:
@@ -311,7 +320,7 @@ class StepFailedError(ScriptError):
                 f"failure may be applied; the version table is still at {at}, so check "
                 "the schema, undo the partial step by hand, then retry"
             )
-        super().__init__(f"{step} failed: {detail}", hint)
+        super().__init__(f"{step} failed{f' at {where}' if where else ''}: {detail}", hint)
         self.step = step
         self.rolled_back = rolled_back
 
@@ -457,3 +466,30 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f"did you mean {close[0]!r}?" if close else ""
+
+
+def user_frame(exc: BaseException) -> tuple[str, int] | None:
+    """Return (file, line) of the innermost traceback frame in the user's own code.
+
+    Frames in the standard library, in installed packages and in Tidal are skipped, so a
+    NameError in the models points at the models, not at SQLAlchemy or at env.py.
+    """
+    import sysconfig
+
+    import tidal
+
+    skip = {os.path.dirname(os.path.abspath(tidal.__file__))}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            skip.add(os.path.abspath(path))
+    found: tuple[str, int] | None = None
+    tb = exc.__traceback__
+    while tb is not None:
+        file = tb.tb_frame.f_code.co_filename
+        if not file.startswith("<"):
+            full = os.path.abspath(file)
+            if not any(full == root or full.startswith(root + os.sep) for root in skip):
+                found = (file, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

@@ -21,6 +21,7 @@ from tidal.script.revision import Revision
 
 REVS = [Revision("a1", None), Revision("b2", "a1")]
 
+
 def _round_trip(ini: Path, url: str) -> None:
     tidal_command(ini, "upgrade", "head")
     assert version_rows(url) == ["b2"]
@@ -298,6 +299,27 @@ def test_env_py_whose_models_raise_names_the_models(
     assert f"raised NameError at {models}:3: name 'not_defined_anywhere'" in caught.value.message
     assert caught.value.hint.startswith(f"fix {models} (env.py uses it)")
     assert version_rows(sqlite_url) is None
+
+
+def test_failing_step_names_the_script_line(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tidal.errors import StepFailedError
+
+    ini = make_project(tmp_path, sqlite_url, [])
+    versions = tmp_path / "migrations" / "versions"
+    versions.mkdir(exist_ok=True)
+    body = 'def upgrade():\n    op.execute("CREATE TABLE t_x (id INTEGER)")\n    not_defined\n'
+    script = write_script(versions, Revision("x1", None), body + "\n\ndef downgrade():\n    pass\n")
+    line = script.read_text().splitlines().index("    not_defined") + 1
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StepFailedError) as caught:
+        tidal_command(ini, "upgrade", "head")
+    assert caught.value.message == (
+        f"upgrade  -> x1 failed at migrations/versions/{script.name}:{line}: "
+        "NameError: name 'not_defined' is not defined"
+    )
+    assert "t_x" not in table_names(sqlite_url)  # rolled back
 
 
 def test_context_outside_env_py() -> None:

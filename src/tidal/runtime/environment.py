@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.sql.elements import ClauseElement
 
 from tidal.compat import alembic_shim
-from tidal.errors import ConnectionFailedError, EnvironmentError_, TidalError
+from tidal.errors import ConnectionFailedError, EnvironmentError_, TidalError, user_frame
 from tidal.runtime.migration import MigrationContext
 
 __all__ = ["EnvironmentContext", "current_environment", "mask_url"]
@@ -328,7 +328,7 @@ def _env_errors(env: EnvironmentContext) -> Iterator[None]:
     except Exception as exc:
         where = _env_location(env.script)
         text = str(exc).strip() or "(no message)"
-        culprit = _user_frame(exc)
+        culprit = user_frame(exc)
         if culprit is not None and os.path.abspath(culprit[0]) != os.path.abspath(where):
             # The models (or another module env.py uses) failed, not env.py's own lines.
             file, line = culprit
@@ -340,33 +340,6 @@ def _env_errors(env: EnvironmentContext) -> Iterator[None]:
             f"env.py ({where}) raised {type(exc).__name__}: {text}",
             "fix env.py; run with --debug for the traceback",
         ) from exc
-
-
-def _user_frame(exc: BaseException) -> tuple[str, int] | None:
-    """Return (file, line) of the innermost traceback frame in the user's own code.
-
-    Frames in the standard library, in installed packages and in Tidal are skipped, so a
-    NameError in the models points at the models, not at SQLAlchemy or at env.py.
-    """
-    import sysconfig
-
-    import tidal
-
-    skip = {os.path.dirname(os.path.abspath(tidal.__file__))}
-    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-        path = sysconfig.get_paths().get(key)
-        if path:
-            skip.add(os.path.abspath(path))
-    found: tuple[str, int] | None = None
-    tb = exc.__traceback__
-    while tb is not None:
-        file = tb.tb_frame.f_code.co_filename
-        if not file.startswith("<"):
-            full = os.path.abspath(file)
-            if not any(full == root or full.startswith(root + os.sep) for root in skip):
-                found = (file, tb.tb_lineno)
-        tb = tb.tb_next
-    return found
 
 
 def _secret(env: EnvironmentContext) -> str:

@@ -10,10 +10,11 @@ and call ``on_version_apply`` callbacks. A failing step raises
 from __future__ import annotations
 
 import logging
+import os
 import time
 from typing import TYPE_CHECKING, Any
 
-from tidal.errors import RawSqlStringError, StepFailedError, TidalError
+from tidal.errors import RawSqlStringError, StepFailedError, TidalError, user_frame
 from tidal.runtime import gc_pause, plan
 from tidal.runtime.history import HistoryTable, checksum, history_table_name, utcnow
 from tidal.runtime.steps import RunStep, StepSource
@@ -75,7 +76,22 @@ def _fail(
     if _is_raw_sql_string(error):
         return RawSqlStringError(_step_label(step), error, rolled_back, ", ".join(heads) or "base")
     at = ", ".join(heads) or "base"
-    return StepFailedError(_step_label(step), error, rolled_back, at, offline=context.as_sql)
+    return StepFailedError(
+        _step_label(step), error, rolled_back, at, offline=context.as_sql, where=_where(error)
+    )
+
+
+def _where(error: Exception) -> str | None:
+    """Return ``file:line`` of the user's code that raised (the script, or what it calls)."""
+    found = user_frame(error)
+    if found is None:
+        return None
+    path, line = found
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
+        relative = path
+    return f"{path if relative.startswith('..') else relative}:{line}"
 
 
 def _is_raw_sql_string(error: Exception) -> bool:

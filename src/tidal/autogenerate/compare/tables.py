@@ -101,9 +101,9 @@ def compare_tables(ctx: AutogenContext) -> list[MigrateOperation]:
     drops = _drop_ops(ctx, gone_tables)
     policy.check_all_used()
     if _names_collide(new, gone_tables):
-        # A new table reuses a name the database keeps per schema (PostgreSQL indexes,
-        # MariaDB foreign keys, SQLite indexes): the old tables go first, after the keys
-        # that point at them.
+        # A new table reuses an index or constraint name, which some databases keep per
+        # schema rather than per table: the old tables go first, after the keys that point
+        # at them.
         ops = [*renames, *fk_drops, *drops, *creates, *middle, *fk_adds]
     else:
         ops = [*renames, *creates, *fk_drops, *middle, *fk_adds, *drops]
