@@ -322,6 +322,26 @@ def test_failing_step_names_the_script_line(
     assert "t_x" not in table_names(sqlite_url)  # rolled back
 
 
+@pytest.mark.parametrize(
+    "logging_sections",
+    ["", "[loggers]\nkeys = root\n[handlers]\nkeys =\n[formatters]\nkeys =\n"],
+    ids=["none", "incomplete"],
+)
+def test_ini_without_logging_sections(
+    tmp_path: Path, sqlite_url: str, logging_sections: str
+) -> None:
+    ini = make_project(tmp_path, sqlite_url, REVS)
+    ini.write_text(
+        f"[alembic]\nscript_location = %(here)s/migrations\nsqlalchemy.url = {sqlite_url}\n"
+        + logging_sections
+    )
+    with pytest.raises(EnvironmentError_) as caught:
+        tidal_command(ini, "upgrade", "head")
+    assert "fileConfig() cannot read the logging sections in" in caught.value.message
+    assert "[loggers], [handlers] and [formatters]" in caught.value.hint
+    assert version_rows(sqlite_url) is None
+
+
 def test_context_outside_env_py() -> None:
     from tidal import context
 

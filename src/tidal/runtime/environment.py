@@ -8,6 +8,7 @@ The method names and ``configure()`` keywords are Alembic's.
 
 from __future__ import annotations
 
+import configparser
 import contextvars
 import os
 import runpy
@@ -328,6 +329,13 @@ def _env_errors(env: EnvironmentContext) -> Iterator[None]:
     except Exception as exc:
         where = _env_location(env.script)
         text = str(exc).strip() or "(no message)"
+        if _from_file_config(exc):
+            raise EnvironmentError_(
+                f"env.py ({where}): logging.config.fileConfig() cannot read the logging sections "
+                f"in {env.config.config_file_name} ({type(exc).__name__}: {text})",
+                "add the [loggers], [handlers] and [formatters] sections `tidal init` writes, "
+                "or drop the fileConfig(...) call from env.py",
+            ) from exc
         culprit = user_frame(exc)
         if culprit is not None and os.path.abspath(culprit[0]) != os.path.abspath(where):
             # The models (or another module env.py uses) failed, not env.py's own lines.
@@ -340,6 +348,19 @@ def _env_errors(env: EnvironmentContext) -> Iterator[None]:
             f"env.py ({where}) raised {type(exc).__name__}: {text}",
             "fix env.py; run with --debug for the traceback",
         ) from exc
+
+
+def _from_file_config(exc: BaseException) -> bool:
+    """Whether ``exc`` is fileConfig() reading an ini without (complete) logging sections."""
+    if not isinstance(exc, KeyError | configparser.Error):
+        return False
+    tail = os.path.join("logging", "config.py")
+    tb = exc.__traceback__
+    while tb is not None:
+        if os.path.normpath(tb.tb_frame.f_code.co_filename).endswith(tail):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _secret(env: EnvironmentContext) -> str:
