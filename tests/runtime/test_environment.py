@@ -16,7 +16,7 @@ from tests.runtime.projects import (
     write_script,
 )
 
-from tidal.errors import EnvironmentError_
+from tidal.errors import ConfigError, EnvironmentError_, TidalError
 from tidal.script.revision import Revision
 
 REVS = [Revision("a1", None), Revision("b2", "a1")]
@@ -335,11 +335,70 @@ def test_ini_without_logging_sections(
         f"[alembic]\nscript_location = %(here)s/migrations\nsqlalchemy.url = {sqlite_url}\n"
         + logging_sections
     )
-    with pytest.raises(EnvironmentError_) as caught:
+    with pytest.raises(ConfigError) as caught:
         tidal_command(ini, "upgrade", "head")
     assert "fileConfig() cannot read the logging sections in" in caught.value.message
     assert "[loggers], [handlers] and [formatters]" in caught.value.hint
     assert version_rows(sqlite_url) is None
+
+
+def _with_url(ini: Path, url: str | None) -> None:
+    lines = [
+        line
+        for line in ini.read_text().splitlines()
+        if not line.startswith("sqlalchemy.url")
+    ]
+    if url is not None:
+        at = lines.index("[alembic]") + 1
+        lines.insert(at, f"sqlalchemy.url = {url}")
+    ini.write_text("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize(
+    ("url", "error", "message", "hint"),
+    [
+        (None, ConfigError, "no sqlalchemy.url in [alembic] of ", "set sqlalchemy.url = "),
+        (
+            "nosuchdialect://u:pw@h/db",
+            ConfigError,
+            "sqlalchemy.url nosuchdialect://u:***@h/db names no installed SQLAlchemy dialect",
+            "dialect+driver://",
+        ),
+        (
+            "mysql+pymysql://u:pw@127.0.0.1/db",
+            EnvironmentError_,
+            "the database driver of mysql+pymysql://u:***@127.0.0.1/db is not installed",
+            "install the driver's package",
+        ),
+        (
+            "sqlite+aiosqlite:///:memory:",
+            EnvironmentError_,
+            "uses an async driver, but env.py",
+            "`tidal init -t async`",
+        ),
+    ],
+    ids=["no-url", "unknown-dialect", "driver-missing", "async-driver"],
+)
+def test_set_up_mistakes_are_one_line(
+    tmp_path: Path,
+    sqlite_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    url: str | None,
+    error: type[TidalError],
+    message: str,
+    hint: str,
+) -> None:
+    import sys
+
+    ini = make_project(tmp_path, sqlite_url, REVS)
+    _with_url(ini, url)
+    monkeypatch.setitem(sys.modules, "pymysql", None)  # a driver that is not installed
+    with pytest.raises(error) as caught:
+        tidal_command(ini, "upgrade", "head")
+    assert type(caught.value) is error
+    assert message in caught.value.message
+    assert hint in caught.value.hint
+    assert "pw" not in caught.value.message + caught.value.hint
 
 
 def test_context_outside_env_py() -> None:

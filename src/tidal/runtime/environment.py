@@ -8,22 +8,20 @@ The method names and ``configure()`` keywords are Alembic's.
 
 from __future__ import annotations
 
-import configparser
 import contextvars
-import os
 import runpy
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
 
-from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ClauseElement
 
 from tidal.compat import alembic_shim
-from tidal.errors import ConnectionFailedError, EnvironmentError_, TidalError, user_frame
+from tidal.errors import EnvironmentError_, TidalError
+from tidal.runtime.env_errors import env_errors, mask_url
 from tidal.runtime.migration import MigrationContext
 
 __all__ = ["EnvironmentContext", "current_environment", "mask_url"]
@@ -42,19 +40,6 @@ def current_environment() -> EnvironmentContext:
             "use `from alembic import context` only in env.py, run by a tidal command",
         )
     return env
-
-
-def mask_url(url: object) -> str:
-    """Return a database URL with its password replaced by ``***``.
-
-    Example:
-        >>> mask_url("dialect+driver://user:secret@host/db")
-        'dialect+driver://user:***@host/db'
-    """
-    try:
-        return make_url(str(url)).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - not a URL at all: show nothing secret
-        return "<unparseable URL>"
 
 
 def _tuple(value: Any) -> tuple[Any, ...]:
@@ -277,7 +262,7 @@ class EnvironmentContext:
 
     def run_env(self) -> None:
         """Run the project's env.py with this context current and the alembic shim on."""
-        with self, alembic_shim(), _env_errors(self):
+        with self, alembic_shim(), env_errors(self, _env_location(self.script)):
             runner = getattr(self.script, "run_env", None)
             if callable(runner):
                 runner()
@@ -300,74 +285,3 @@ def _run_env_file(script: Any) -> None:
             "restore env.py, or run `tidal init` to create an environment",
         )
     runpy.run_path(str(path), run_name="env_py")
-
-
-def _url_of(env: EnvironmentContext) -> str:
-    getter = getattr(env.config, "get_main_option", None)
-    url = getter("sqlalchemy.url") if getter else None
-    return mask_url(url) if url else "the configured database"
-
-
-@contextmanager
-def _env_errors(env: EnvironmentContext) -> Iterator[None]:
-    try:
-        yield
-    except TidalError:
-        raise
-    except sa_exc.DBAPIError as exc:
-        detail = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
-        first = detail[0] if detail else type(exc).__name__
-        if env._migration_context is None or getattr(exc, "connection_invalidated", False):
-            url = _url_of(env)
-            raise ConnectionFailedError(
-                f"cannot connect to {url}: {first}".replace(_secret(env), "***"),
-                "check sqlalchemy.url (or -x/env settings) and that the server is running",
-            ) from exc
-        raise TidalError(f"database error: {first}", "run with --debug for the SQL") from exc
-    except SystemExit:
-        raise
-    except Exception as exc:
-        where = _env_location(env.script)
-        text = str(exc).strip() or "(no message)"
-        if _from_file_config(exc):
-            raise EnvironmentError_(
-                f"env.py ({where}): logging.config.fileConfig() cannot read the logging sections "
-                f"in {env.config.config_file_name} ({type(exc).__name__}: {text})",
-                "add the [loggers], [handlers] and [formatters] sections `tidal init` writes, "
-                "or drop the fileConfig(...) call from env.py",
-            ) from exc
-        culprit = user_frame(exc)
-        if culprit is not None and os.path.abspath(culprit[0]) != os.path.abspath(where):
-            # The models (or another module env.py uses) failed, not env.py's own lines.
-            file, line = culprit
-            raise EnvironmentError_(
-                f"env.py ({where}) raised {type(exc).__name__} at {file}:{line}: {text}",
-                f"fix {file} (env.py uses it); run with --debug for the traceback",
-            ) from exc
-        raise EnvironmentError_(
-            f"env.py ({where}) raised {type(exc).__name__}: {text}",
-            "fix env.py; run with --debug for the traceback",
-        ) from exc
-
-
-def _from_file_config(exc: BaseException) -> bool:
-    """Whether ``exc`` is fileConfig() reading an ini without (complete) logging sections."""
-    if not isinstance(exc, KeyError | configparser.Error):
-        return False
-    tail = os.path.join("logging", "config.py")
-    tb = exc.__traceback__
-    while tb is not None:
-        if os.path.normpath(tb.tb_frame.f_code.co_filename).endswith(tail):
-            return True
-        tb = tb.tb_next
-    return False
-
-
-def _secret(env: EnvironmentContext) -> str:
-    getter = getattr(env.config, "get_main_option", None)
-    url = getter("sqlalchemy.url") if getter else None
-    try:
-        password = make_url(str(url)).password if url else None
-    except Exception:  # noqa: BLE001
-        password = None
-    return str(password) if password else "\x00no-password\x00"
