@@ -359,6 +359,12 @@ def _with_url(ini: Path, url: str | None) -> None:
     [
         (None, ConfigError, "no sqlalchemy.url in [alembic] of ", "set sqlalchemy.url = "),
         (
+            "driver://user:pass@localhost/dbname",
+            ConfigError,
+            "is still the placeholder driver://user:***@localhost/dbname that `init` writes",
+            "set sqlalchemy.url in [alembic] to your database",
+        ),
+        (
             "nosuchdialect://u:pw@h/db",
             ConfigError,
             "sqlalchemy.url nosuchdialect://u:***@h/db names no installed SQLAlchemy dialect",
@@ -377,7 +383,7 @@ def _with_url(ini: Path, url: str | None) -> None:
             "`tidal init -t async`",
         ),
     ],
-    ids=["no-url", "unknown-dialect", "driver-missing", "async-driver"],
+    ids=["no-url", "init-placeholder", "unknown-dialect", "driver-missing", "async-driver"],
 )
 def test_set_up_mistakes_are_one_line(
     tmp_path: Path,
@@ -399,6 +405,7 @@ def test_set_up_mistakes_are_one_line(
     assert message in caught.value.message
     assert hint in caught.value.hint
     assert "pw" not in caught.value.message + caught.value.hint
+    assert ":pass@" not in caught.value.message + caught.value.hint
 
 
 def test_context_outside_env_py() -> None:

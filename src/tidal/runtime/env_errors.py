@@ -63,6 +63,15 @@ def _secret(env: Any) -> str:
     return str(password) if password else "\x00no-password\x00"
 
 
+def _is_placeholder(env: Any) -> bool:
+    """Whether sqlalchemy.url is the ``driver://user:pass@localhost/dbname`` of a new ini."""
+    try:
+        url = make_url(str(_option(env, "sqlalchemy.url")))
+    except Exception:  # noqa: BLE001
+        return False
+    return url.drivername == "driver" and url.database == "dbname"
+
+
 def _frames_in(exc: BaseException, *parts: str) -> bool:
     """Whether a frame of ``exc``'s traceback runs in a file under ``parts`` (a package path)."""
     needle = os.sep + os.path.join(*parts)
@@ -116,6 +125,12 @@ def _set_up_mistake(env: Any, where: Path, exc: Exception) -> TidalError | None:
             f"no sqlalchemy.url in [{section}] of {ini} (env.py ({where}) needs one)",
             "set sqlalchemy.url = dialect+driver://user@host/dbname there, "
             "or give it the way env.py reads it (-x, an environment variable)",
+        )
+    if isinstance(exc, sa_exc.NoSuchModuleError) and _is_placeholder(env):
+        return ConfigError(
+            f"sqlalchemy.url in {ini} is still the placeholder {_url_of(env)} "
+            "that `init` writes",
+            f"set sqlalchemy.url in [{section}] to your database: dialect+driver://user@host/dbname",
         )
     if isinstance(exc, sa_exc.NoSuchModuleError):
         return ConfigError(
