@@ -432,3 +432,31 @@ def test_alembic_style_python_api(tmp_path: Path, sqlite_url: str) -> None:
     with EnvironmentContext(config, script, fn=fn, destination_rev="head"):
         script.run_env()
     assert version_rows(sqlite_url) == ["b2"]
+
+
+def test_autocommit_block_writes_the_history_of_what_it_commits(
+    tmp_path: Path, db_url: str
+) -> None:
+    import sqlalchemy as sa
+
+    from tidal.errors import StepFailedError
+
+    ini = make_project(tmp_path, db_url, [Revision("h1", None)])
+    versions = tmp_path / "migrations" / "versions"
+    body = (
+        "def upgrade():\n"
+        "    with op.get_context().autocommit_block():\n"
+        '        op.execute("CREATE TABLE t_h2 (id INTEGER)")\n'
+        "    raise RuntimeError('after the block')\n"
+        "\n\ndef downgrade():\n    pass\n"
+    )
+    write_script(versions, Revision("h2", "h1"), body)
+    with pytest.raises(StepFailedError):
+        tidal_command(ini, "upgrade", "head")
+    # The block committed h1 (one transaction for the run until then): its history row too.
+    assert version_rows(db_url) == ["h1"]
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT revision FROM tidal_history").scalars().all()
+    engine.dispose()
+    assert rows == ["h1"]

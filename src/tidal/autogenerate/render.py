@@ -233,7 +233,15 @@ def _modify_table(op: ops.ModifyTableOps, ro: RenderOptions) -> list[str]:
 
 
 def _enum_type(op: EnumTypeOp | IdentityOp, ro: RenderOptions) -> list[str]:
-    return [f"{ro.op_prefix}execute({statement!r})" for statement in op.up]
+    lines = [f"{ro.op_prefix}execute({statement!r})" for statement in op.up]
+    if not getattr(op, "up_outside", False):
+        return lines
+    # The database refuses a value added to an enum type in the transaction that added it.
+    return [
+        "# committed at once, so that the rest of the migration can use the new value",
+        f"with {ro.op_prefix}get_context().autocommit_block():",
+        *("    " + line for line in lines),
+    ]
 
 
 #: operation class -> renderer.

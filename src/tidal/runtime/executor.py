@@ -156,10 +156,14 @@ def run_steps(context: MigrationContext, heads: tuple[str, ...], kw: dict[str, A
     per_step = bool(context.opts.get("transaction_per_migration")) or not (
         context.transactional_ddl
     )
-    for step in steps:
-        with context.begin_transaction(_per_migration=True):
-            heads = _run_one(context, step, heads, history, kw)
-            if history is not None and per_step:
-                history.flush()
-    if history is not None:
-        history.flush()
+    context._flush_history = None if history is None else history.flush
+    try:
+        for step in steps:
+            with context.begin_transaction(_per_migration=True):
+                heads = _run_one(context, step, heads, history, kw)
+                if history is not None and per_step:
+                    history.flush()
+        if history is not None:
+            history.flush()
+    finally:
+        context._flush_history = None

@@ -134,6 +134,8 @@ class MigrationContext:
         )
         self._lock: RunLock | None = None
         self._run_start_heads: tuple[str, ...] = ()
+        #: Writes the applied-history rows queued in this transaction (set while steps run).
+        self._flush_history: Callable[[], None] | None = None
         self._outer_open = 0
         self._log_start()
 
@@ -336,6 +338,8 @@ class MigrationContext:
         assert conn is not None
         was_open = conn.in_transaction()
         if was_open:
+            if self._flush_history is not None:
+                self._flush_history()  # the steps this commit makes permanent keep their rows
             trans = conn.get_transaction()
             assert trans is not None
             trans.commit()

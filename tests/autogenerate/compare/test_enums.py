@@ -83,3 +83,59 @@ def test_dropped_table_takes_its_type_and_downgrade_brings_both_back(
     run(ini, "downgrade", None, "-1")
     assert _types(pg_url) == {"k_enum": ["a", "b"]}
     assert diffs(pg_url, before) == []
+
+
+def _with_use(values: tuple[str, ...]) -> sa.MetaData:
+    md = sa.MetaData()
+    table = sa.Table(
+        "t",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("k", sa.Enum(*values, name="k_enum")),
+    )
+    where = " AND ".join(f"k <> '{v}'" for v in values[2:]) or "k IS NOT NULL"
+    sa.Index("ix_t_k_open", table.c.id, postgresql_where=sa.text(where))
+    return md
+
+
+def test_added_value_is_usable_in_the_same_migration(pg_url: str, tmp_path: Path) -> None:
+    # ADD VALUE's value cannot be used in its own transaction ("unsafe use of new value"):
+    # the partial index's new WHERE uses it, so the value is committed first.
+    ini = make_project(tmp_path / "p", pg_url)
+    before = _with_use(("a", "b"))
+    _step(ini, pg_url, sa.MetaData(), before, "base")
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO t (id, k) VALUES (1, 'b')")
+    after = _with_use(("a", "b", "closed"))
+    text = _step(ini, pg_url, before, after, "add closed")
+    assert "autocommit_block()" in text
+    assert "ADD VALUE IF NOT EXISTS 'closed'" in text
+    assert _types(pg_url) == {"k_enum": ["a", "b", "closed"]}
+    with engine.connect() as conn:
+        index = conn.exec_driver_sql(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_t_k_open'"
+        ).scalar_one()
+        assert "'closed'" in index
+        assert conn.exec_driver_sql("SELECT k FROM t").scalars().all() == ["b"]
+    engine.dispose()
+    run(ini, "downgrade", None, "-1")
+    assert _types(pg_url) == {"k_enum": ["a", "b"]}
+    assert diffs(pg_url, before) == []
+
+
+def test_a_failed_migration_after_an_added_value_reruns(pg_url: str, tmp_path: Path) -> None:
+    ini = make_project(tmp_path / "p", pg_url)
+    before = _md(("k", ("a", "b")))
+    _step(ini, pg_url, sa.MetaData(), before, "base")
+    after = _md(("k", ("a", "b", "c")))
+    run(ini, "revision", after, message="add c", autogenerate=True)
+    script = versions(ini)[-1]
+    good = script.read_text()
+    script.write_text(good.replace("# ### end Alembic commands ###", "raise RuntimeError('x')", 1))
+    with pytest.raises(Exception, match="failed"):
+        run(ini, "upgrade", None, "head")
+    assert _types(pg_url) == {"k_enum": ["a", "b", "c"]}  # committed before the failure
+    script.write_text(good)
+    run(ini, "upgrade", None, "head")  # IF NOT EXISTS: the re-run does not trip on it
+    assert diffs(pg_url, after) == []

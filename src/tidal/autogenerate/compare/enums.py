@@ -32,19 +32,38 @@ class EnumTypeOp(MigrateOperation):
         *,
         old: list[str] | None = None,
         new: list[str] | None = None,
+        up_outside: bool = False,
+        down_outside: bool = False,
     ) -> None:
         self.name = name
         self.up = up
         self.down = down
         self.old = old
         self.new = new
+        #: Run ``up`` (``down``) in an autocommit block: a value added to an enum type cannot
+        #: be used in the transaction that adds it, and the migration may use it.
+        self.up_outside = up_outside
+        self.down_outside = down_outside
 
     def forward(self, operations: OperationsCore) -> None:
-        for statement in self.up:
-            operations.execute(statement)
+        if not self.up_outside:
+            for statement in self.up:
+                operations.execute(statement)
+            return
+        with operations.get_context().autocommit_block():
+            for statement in self.up:
+                operations.execute(statement)
 
     def reverse(self) -> EnumTypeOp:
-        return EnumTypeOp(self.name, self.down, self.up, old=self.new, new=self.old)
+        return EnumTypeOp(
+            self.name,
+            self.down,
+            self.up,
+            old=self.new,
+            new=self.old,
+            up_outside=self.down_outside,
+            down_outside=self.up_outside,
+        )
 
     def describe(self) -> str:
         return f"change enum type {self.name}"
@@ -110,12 +129,13 @@ def compare_enums(
         elif db[name] != values:
             old = db[name]
             cols = used_in_db.get(name, ([], []))[1]
-            if all(v in values for v in old) and values[: len(old)] == old:
+            appended = all(v in values for v in old) and values[: len(old)] == old
+            if appended:
                 up = [rules.add_enum_value_sql(d, name, v) for v in values[len(old) :]]
             else:
                 up = rules.recreate_enum_sql(d, name, values, users)
             down = rules.recreate_enum_sql(d, name, old, cols or users)
-            first.append(EnumTypeOp(name, up, down, old=old, new=values))
+            first.append(EnumTypeOp(name, up, down, old=old, new=values, up_outside=appended))
     for name in sorted(set(used_in_db) - set(model)):
         labels = db.get(name)
         if labels is None:

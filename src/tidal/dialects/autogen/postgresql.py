@@ -138,8 +138,12 @@ class PostgresqlAutogenRules(AutogenRules):
         return f"DROP TYPE {_ident(dialect, name)}"
 
     def add_enum_value_sql(self, dialect: Dialect, name: str, value: str) -> str:
-        """Return ``ALTER TYPE name ADD VALUE 'v'`` (runs in a transaction from 12 on)."""
-        return f"ALTER TYPE {_ident(dialect, name)} ADD VALUE {_literal(value)}"
+        """Return ``ALTER TYPE name ADD VALUE IF NOT EXISTS 'v'``.
+
+        ``IF NOT EXISTS``: it runs in an autocommit block, so a migration that fails after it
+        leaves the value in place, and the re-run must not fail on it.
+        """
+        return f"ALTER TYPE {_ident(dialect, name)} ADD VALUE IF NOT EXISTS {_literal(value)}"
 
     def recreate_enum_sql(
         self, dialect: Dialect, name: str, values: list[str], columns: list[tuple[str, str]]
