@@ -232,8 +232,15 @@ def _modify_table(op: ops.ModifyTableOps, ro: RenderOptions) -> list[str]:
     return lines
 
 
+def _sql_literal(statement: str) -> str:
+    """Return ``statement`` as Python source: repr, or a triple-quoted block if multi-line."""
+    if "\n" in statement and '"""' not in statement and "\\" not in statement:
+        return '"""\n' + statement + '\n"""'
+    return repr(statement)
+
+
 def _enum_type(op: EnumTypeOp | IdentityOp, ro: RenderOptions) -> list[str]:
-    lines = [f"{ro.op_prefix}execute({statement!r})" for statement in op.up]
+    lines = [f"{ro.op_prefix}execute({_sql_literal(statement)})" for statement in op.up]
     if not getattr(op, "up_outside", False):
         return lines
     # The database refuses a value added to an enum type in the transaction that added it.

@@ -70,9 +70,13 @@ class AddConstraintOp(MigrateOperation):
     def forward(self, operations: OperationsCore) -> None:
         _run_constraint_op(operations, self, "add")
 
+    #: The name the database will give the constraint when ``constraint_name`` is None
+    #: (autogenerate sets it where the dialect knows it), for the drop that reverses this.
+    default_name: str | None = None
+
     def reverse(self) -> DropConstraintOp:
         return DropConstraintOp(
-            self.constraint_name,
+            self.constraint_name if self.constraint_name is not None else self.default_name,
             self.table_name,
             type_=self.constraint_type,
             schema=self.schema,

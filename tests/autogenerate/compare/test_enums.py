@@ -139,3 +139,48 @@ def test_a_failed_migration_after_an_added_value_reruns(pg_url: str, tmp_path: P
     script.write_text(good)
     run(ini, "upgrade", None, "head")  # IF NOT EXISTS: the re-run does not trip on it
     assert diffs(pg_url, after) == []
+
+
+def _guarded(values: tuple[str, ...]) -> sa.MetaData:
+    md = sa.MetaData()
+    table = sa.Table(
+        "t",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("k", sa.Enum(*values, name="k_enum"), server_default="a", nullable=False),
+    )
+    sa.Index("ix_t_k_a", table.c.id, postgresql_where=sa.text("k = 'a'"))
+    sa.Index("ix_t_is_b", table.c.id, sa.text("(k = 'b')"))
+    return md
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [(("a", "b", "c"), ("a", "b")), (("a", "b"), ("b", "a")), (("a", "b"), ("a", "b", "c"))],
+    ids=["remove-value", "reorder", "add-value-then-downgrade"],
+)
+def test_recreated_type_keeps_defaults_and_dependent_indexes(
+    pg_url: str, tmp_path: Path, before: tuple[str, ...], after: tuple[str, ...]
+) -> None:
+    # Re-typing a column fails while its default or a partial/expression index compares it
+    # with the old type: the DO block moves both out of the way and back.
+    ini = make_project(tmp_path / "p", pg_url)
+    _step(ini, pg_url, sa.MetaData(), _guarded(before), "base")
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO t (id, k) VALUES (1, 'b'), (2, 'a')")
+    _step(ini, pg_url, _guarded(before), _guarded(after), "change")
+    assert _types(pg_url) == {"k_enum": list(after)}
+    run(ini, "downgrade", None, "-1")
+    assert _types(pg_url) == {"k_enum": list(before)}
+    assert diffs(pg_url, _guarded(before)) == []
+    with engine.connect() as conn:
+        indexes = conn.exec_driver_sql(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 't' ORDER BY indexname"
+        ).scalars().all()
+        assert indexes == ["ix_t_is_b", "ix_t_k_a", "t_pkey"]
+        assert conn.exec_driver_sql("SELECT k FROM t ORDER BY id").scalars().all() == ["b", "a"]
+        conn.exec_driver_sql("INSERT INTO t (id) VALUES (3)")
+        assert conn.exec_driver_sql("SELECT k FROM t WHERE id = 3").scalar_one() == "a"
+        conn.rollback()
+    engine.dispose()

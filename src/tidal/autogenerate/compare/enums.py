@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tidal.autogenerate.compare.defaults import model_default_sql
 from tidal.autogenerate.context import AutogenContext
 from tidal.autogenerate.snapshot import TableSnapshot
 from tidal.operations.core import MigrateOperation, OperationsCore
@@ -76,21 +77,26 @@ class EnumTypeOp(MigrateOperation):
         return ("modify_enum", self.name, self.old, self.new)
 
 
-Users = dict[str, tuple[list[str], list[tuple[str, str]]]]
+#: enum name -> (values, [(table, column, server default SQL or None)]).
+Users = dict[str, tuple[list[str], list[tuple[str, str, str | None]]]]
 
 
-def _add(out: Users, table: str, column: str, type_: Any) -> None:
+def _add(out: Users, table: str, column: str, type_: Any, default: str | None) -> None:
     if isinstance(type_, sa.Enum) and type_.native_enum and type_.name:
         _, users = out.setdefault(str(type_.name), (list(type_.enums), []))
-        users.append((table, column))
+        users.append((table, column, default))
 
 
-def _enums_of(tables: Iterable[sa.Table]) -> Users:
-    """Return named native enums used by ``tables``: name -> (values, [(table, column)])."""
+def _enums_of(tables: Iterable[sa.Table], ctx: AutogenContext | None = None) -> Users:
+    """Return named native enums used by ``tables``: name -> (values, [(table, column, default)]).
+
+    The default is the column's server default as SQL (with ``ctx``; None without).
+    """
     out: Users = {}
     for table in tables:
         for col in table.columns:
-            _add(out, table.name, col.name, col.type)
+            default = model_default_sql(ctx, col) if ctx is not None else None
+            _add(out, table.name, col.name, col.type, default)
     return out
 
 
@@ -99,7 +105,7 @@ def _enums_of_snapshots(snaps: Iterable[TableSnapshot]) -> Users:
     out: Users = {}
     for snap in snaps:
         for col in snap.columns:
-            _add(out, snap.name, col["name"], col["type"])
+            _add(out, snap.name, col["name"], col["type"], col.get("default"))
     return out
 
 
@@ -115,7 +121,7 @@ def compare_enums(
     if not rules.named_enums or ctx.connection is None:
         return [], []
     db = rules.reflect_enums(ctx.connection, None)
-    model = _enums_of(model_tables)
+    model = _enums_of(model_tables, ctx)
     made_by_create = set(_enums_of(new_tables))
     used_in_db = _enums_of_snapshots(db_tables)
     dropped_with_table = set(_enums_of(gone_tables))

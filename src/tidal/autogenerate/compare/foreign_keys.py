@@ -74,7 +74,10 @@ def compare_foreign_keys(
         model_sigs.add(sig)
         if sig not in db_by_sig:
             log.info("Detected added foreign key (%s) on table %s", ", ".join(sig[0]), model.name)
-            added.append(keep_name(AddConstraintOp.from_constraint(fk), fk.name))
+            add = keep_name(AddConstraintOp.from_constraint(fk), fk.name)
+            if name is None:  # the downgrade drops it by the name the database gives it
+                add.default_name = ctx.rules.foreign_key_name(model.name, list(sig[0]))
+            added.append(add)
     dropped: list[MigrateOperation] = []
     for sig, fk in db_by_sig.items():
         if sig in model_sigs:

@@ -68,6 +68,10 @@ class AutogenRules:
         """Return the name the database gives an unnamed primary key (None: unknown)."""
         return None
 
+    def foreign_key_name(self, table: str, columns: list[str]) -> str | None:
+        """Return the name the database gives an unnamed foreign key (None: unknown)."""
+        return None
+
     def type_signature(self, type_: TypeEngine[Any], dialect: Dialect) -> str:
         """Return the comparable text of ``type_`` as ``dialect`` would write it."""
         try:
@@ -142,7 +146,11 @@ class AutogenRules:
         raise NotImplementedError
 
     def recreate_enum_sql(
-        self, dialect: Dialect, name: str, values: list[str], columns: list[tuple[str, str]]
+        self,
+        dialect: Dialect,
+        name: str,
+        values: list[str],
+        columns: list[tuple[str, str, str | None]],
     ) -> list[str]:
         """Return the statements giving a named enum type exactly ``values``."""
         raise NotImplementedError
