@@ -64,21 +64,15 @@ def compare_foreign_keys(
     db_by_sig: dict[Signature, sa.ForeignKeyConstraint] = {}
     for fk in _fks(db):
         db_by_sig.setdefault(fk_signature(ctx, fk, model.name), fk)
-    model_sigs: set[Signature] = set()
-    added: list[MigrateOperation] = []
-    for fk in _fks(model):
-        name = str(fk.name) if fk.name else None
-        if not ctx.include_object(fk, name, "foreign_key_constraint", False, None):
-            continue
-        sig = fk_signature(ctx, fk)
-        model_sigs.add(sig)
-        if sig not in db_by_sig:
-            log.info("Detected added foreign key (%s) on table %s", ", ".join(sig[0]), model.name)
-            add = keep_name(AddConstraintOp.from_constraint(fk), fk.name)
-            if name is None:  # the downgrade drops it by the name the database gives it
-                add.default_name = ctx.rules.foreign_key_name(model.name, list(sig[0]))
-            added.append(add)
-    dropped: list[MigrateOperation] = []
+    included = [
+        (fk, str(fk.name) if fk.name else None, fk_signature(ctx, fk))
+        for fk in _fks(model)
+        if ctx.include_object(
+            fk, str(fk.name) if fk.name else None, "foreign_key_constraint", False, None
+        )
+    ]
+    model_sigs = {sig for _, _, sig in included}
+    removed: list[tuple[Signature, sa.ForeignKeyConstraint]] = []
     for sig, fk in db_by_sig.items():
         if sig in model_sigs:
             continue
@@ -86,8 +80,24 @@ def compare_foreign_keys(
         name = str(fk.name) if fk.name else None
         if not ctx.include_name(name, "foreign_key_constraint", parents):
             continue
-        if not ctx.include_object(fk, name, "foreign_key_constraint", True, None):
-            continue
+        if ctx.include_object(fk, name, "foreign_key_constraint", True, None):
+            removed.append((sig, fk))
+    # The names the table's keys have when the new ones are added (dropped ones go first).
+    taken = {str(fk.name) for fk in db_by_sig.values() if fk.name}
+    taken -= {str(fk.name) for _, fk in removed}
+    added: list[MigrateOperation] = []
+    for fk, name, sig in included:
+        if sig not in db_by_sig:
+            log.info("Detected added foreign key (%s) on table %s", ", ".join(sig[0]), model.name)
+            add = keep_name(AddConstraintOp.from_constraint(fk), fk.name)
+            given = name or ctx.rules.foreign_key_name(model.name, list(sig[0]), taken)
+            if name is None:  # the downgrade drops it by the name the database gives it
+                add.default_name = given
+            if given:
+                taken.add(given)
+            added.append(add)
+    dropped: list[MigrateOperation] = []
+    for sig, fk in removed:
         log.info("Detected removed foreign key (%s) on table %s", ", ".join(sig[0]), model.name)
         dropped.append(
             on_table(keep_name(DropConstraintOp.from_constraint(fk), fk.name), model.name)

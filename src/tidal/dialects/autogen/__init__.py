@@ -68,8 +68,11 @@ class AutogenRules:
         """Return the name the database gives an unnamed primary key (None: unknown)."""
         return None
 
-    def foreign_key_name(self, table: str, columns: list[str]) -> str | None:
-        """Return the name the database gives an unnamed foreign key (None: unknown)."""
+    def foreign_key_name(self, table: str, columns: list[str], taken: set[str]) -> str | None:
+        """Return the name the database gives an unnamed foreign key (None: unknown).
+
+        ``taken``: the names the table's foreign keys have when this one is added.
+        """
         return None
 
     def type_signature(self, type_: TypeEngine[Any], dialect: Dialect) -> str:

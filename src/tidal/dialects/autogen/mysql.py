@@ -33,6 +33,21 @@ class MySQLAutogenRules(AutogenRules):
         """Return ``PRIMARY``: every MySQL primary key has that name."""
         return "PRIMARY"
 
+    def foreign_key_name(self, table: str, columns: list[str], taken: set[str]) -> str | None:
+        """Return ``<table>_ibfk_<n>``: InnoDB numbers on from the highest ``n`` the table has.
+
+        Example:
+            >>> RULES.foreign_key_name("t", ["a"], {"t_ibfk_1", "t_ibfk_3", "fk_other"})
+            't_ibfk_4'
+        """
+        prefix = f"{table}_ibfk_"
+        numbers = [
+            int(n[len(prefix) :])
+            for n in taken
+            if n.startswith(prefix) and n[len(prefix) :].isdigit()
+        ]
+        return f"{prefix}{max(numbers, default=0) + 1}"
+
     def normalize_type_text(self, text: str) -> str:
         """Return the type without display width, character set or collation.
 
