@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -222,12 +223,23 @@ def _rename_table(op: ops.RenameTableOp, ro: RenderOptions) -> list[str]:
 
 
 def _modify_table(op: ops.ModifyTableOps, ro: RenderOptions) -> list[str]:
-    if not ro.as_batch:
+    # An op that needs a naming convention for the reflected table (an unnamed key dropped
+    # by a rebuild) is rendered in batch mode even when the project does not ask for it.
+    convention = next(
+        (o.info["naming_convention"] for o in op.ops if "naming_convention" in o.info), None
+    )
+    if not ro.as_batch and convention is None:
         return [line for inner in op.ops for line in render_op(inner, ro)]
+    inner_ro = ro
+    if not ro.as_batch:
+        inner_ro = copy.copy(ro)  # shares the import set
+        inner_ro.as_batch = True
     args = [repr(op.table_name), f"schema={op.schema!r}"]
+    if convention is not None:
+        args.append(f"naming_convention={convention!r}")
     lines = [f"with {ro.op_prefix}batch_alter_table({', '.join(args)}) as batch_op:"]
     for inner in op.ops:
-        for text in render_op(inner, ro):
+        for text in render_op(inner, inner_ro):
             lines.append("    " + text.replace("\n", "\n    "))
     return lines
 

@@ -73,15 +73,21 @@ class AddConstraintOp(MigrateOperation):
     #: The name the database will give the constraint when ``constraint_name`` is None
     #: (autogenerate sets it where the dialect knows it), for the drop that reverses this.
     default_name: str | None = None
+    #: With ``default_name``: the naming convention under which batch mode finds the
+    #: reflected constraint by that name (where the drop rebuilds the table).
+    default_name_convention: dict[str, str] | None = None
 
     def reverse(self) -> DropConstraintOp:
-        return DropConstraintOp(
+        drop = DropConstraintOp(
             self.constraint_name if self.constraint_name is not None else self.default_name,
             self.table_name,
             type_=self.constraint_type,
             schema=self.schema,
             _reverse=self,
         )
+        if self.constraint_name is None and self.default_name_convention:
+            drop.info["naming_convention"] = dict(self.default_name_convention)
+        return drop
 
     constraint_type: str | None = None
 

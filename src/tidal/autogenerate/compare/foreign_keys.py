@@ -57,6 +57,19 @@ def _fks(table: sa.Table) -> list[sa.ForeignKeyConstraint]:
     )
 
 
+#: How batch mode names a reflected unnamed foreign key so that a drop can refer to it.
+FK_CONVENTION = "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"
+
+
+def _conventional_name(table: str, fk: sa.ForeignKeyConstraint) -> str:
+    referred = fk.elements[0].target_fullname.split(".")[-2] if fk.elements else ""
+    return FK_CONVENTION % {
+        "table_name": table,
+        "column_0_name": fk.column_keys[0] if fk.column_keys else "",
+        "referred_table_name": referred,
+    }
+
+
 def compare_foreign_keys(
     ctx: AutogenContext, model: sa.Table, db: sa.Table
 ) -> tuple[list[MigrateOperation], list[MigrateOperation]]:
@@ -91,6 +104,10 @@ def compare_foreign_keys(
             log.info("Detected added foreign key (%s) on table %s", ", ".join(sig[0]), model.name)
             add = keep_name(AddConstraintOp.from_constraint(fk), fk.name)
             given = name or ctx.rules.foreign_key_name(model.name, list(sig[0]), taken)
+            if name is None and given is None and ctx.rules.rebuilds_for_constraints:
+                # Dropped by a rebuild: batch mode names it by the convention.
+                given = _conventional_name(model.name, fk)
+                add.default_name_convention = {"fk": FK_CONVENTION}
             if name is None:  # the downgrade drops it by the name the database gives it
                 add.default_name = given
             if given:
@@ -99,7 +116,11 @@ def compare_foreign_keys(
     dropped: list[MigrateOperation] = []
     for sig, fk in removed:
         log.info("Detected removed foreign key (%s) on table %s", ", ".join(sig[0]), model.name)
-        dropped.append(
-            on_table(keep_name(DropConstraintOp.from_constraint(fk), fk.name), model.name)
-        )
+        drop = on_table(keep_name(DropConstraintOp.from_constraint(fk), fk.name), model.name)
+        if not fk.name and ctx.rules.rebuilds_for_constraints:
+            # The table is rebuilt without it: batch mode names the reflected key through a
+            # naming convention, so the drop can say which one (Alembic's documented way).
+            drop.constraint_name = _conventional_name(model.name, fk)
+            drop.info["naming_convention"] = {"fk": FK_CONVENTION}
+        dropped.append(drop)
     return dropped, added
