@@ -175,6 +175,39 @@ def test_drops_of_data_are_warned(db_url: str, tmp_path: Path) -> None:
     assert "parent.ratio holds data" not in upgrade  # all NULL: nothing is lost
 
 
+def _notes(required: bool, filled: bool | None = None) -> sa.MetaData:
+    md = sa.MetaData()
+    columns = [sa.Column("id", sa.Integer, primary_key=True, autoincrement=False)]
+    if required:
+        columns.append(sa.Column("level", sa.Integer, nullable=False))
+    if filled is not None:
+        columns.append(sa.Column("tag", sa.String(10), nullable=filled))
+    sa.Table("notes", md, *columns)
+    return md
+
+
+def test_not_null_that_would_fail_on_the_rows_is_warned(db_url: str, tmp_path: Path) -> None:
+    ini = make_project(tmp_path / "p", db_url)
+    run(ini, "revision", _notes(False, True), message="base", autogenerate=True)
+    run(ini, "upgrade", None, "head")
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO notes (id, tag) VALUES (1, NULL)"))
+    engine.dispose()
+    run(ini, "revision", _notes(True, False), message="strict", autogenerate=True)
+    upgrade = " ".join(versions(ini)[-1].read_text().split("def downgrade", 1)[0].split())
+    assert "# WARNING: notes holds rows and level is NOT NULL with no server_default" in upgrade
+    assert "# WARNING: column notes.tag holds NULLs, so NOT NULL fails" in upgrade
+
+
+def test_not_null_on_an_empty_table_is_not_warned(db_url: str, tmp_path: Path) -> None:
+    ini = make_project(tmp_path / "p", db_url)
+    run(ini, "revision", _notes(False, True), message="base", autogenerate=True)
+    run(ini, "upgrade", None, "head")
+    run(ini, "revision", _notes(True, False), message="strict", autogenerate=True)
+    assert "WARNING" not in versions(ini)[-1].read_text()
+
+
 def _cycle() -> sa.MetaData:
     md = sa.MetaData()
     sa.Table(

@@ -286,6 +286,13 @@ RENDERERS: dict[type, Renderer] = {
 }
 
 
+def _comment_lines(comment: str) -> list[str]:
+    """Return ``comment`` as ``#`` lines of at most about 90 characters."""
+    import textwrap
+
+    return [f"# {line}" for line in textwrap.wrap(str(comment), 90) or [""]]
+
+
 def render_op(op: MigrateOperation, ro: RenderOptions) -> list[str]:
     """Return the source lines of one operation (nested ones for a ModifyTableOps)."""
     for cls in type(op).__mro__:
@@ -293,7 +300,7 @@ def render_op(op: MigrateOperation, ro: RenderOptions) -> list[str]:
         if renderer is not None:
             lines = renderer(op, ro)
             comment = op.info.get("comment") if "_info" in op.__dict__ else None
-            return [f"# {comment}", *lines] if comment else lines
+            return [*_comment_lines(comment), *lines] if comment else lines
     raise OperationError(
         f"no renderer for {type(op).__name__}", "write this operation in the script by hand"
     )
