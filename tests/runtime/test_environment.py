@@ -460,3 +460,20 @@ def test_autocommit_block_writes_the_history_of_what_it_commits(
         rows = conn.exec_driver_sql("SELECT revision FROM tidal_history").scalars().all()
     engine.dispose()
     assert rows == ["h1"]
+
+
+@pytest.mark.parametrize("per_migration", [False, True], ids=["run-wide", "per-migration"])
+def test_stamp_purge_with_nothing_to_run_is_committed(
+    tmp_path: Path, db_url: str, per_migration: bool
+) -> None:
+    # Found by the differential sequences on MariaDB: the purge's DELETE, with no step to
+    # commit it, rolled back with the connection where no run-wide transaction exists.
+    ini = make_project(tmp_path, db_url, REVS)
+    if per_migration:
+        env = tmp_path / "migrations" / "env.py"
+        old = "connection=connection, target_metadata=target_metadata"
+        env.write_text(env.read_text().replace(old, f"{old}, transaction_per_migration=True"))
+    tidal_command(ini, "upgrade", "head")
+    assert version_rows(db_url) == ["b2"]
+    tidal_command(ini, "stamp", "base", purge=True)
+    assert version_rows(db_url) == []
