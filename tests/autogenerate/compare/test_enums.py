@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from tests.autogenerate.project import diffs, make_project, run, versions
+from tests.autogenerate.roundtrip import with_configure
 
 pytestmark = pytest.mark.postgresql
 
@@ -184,3 +185,56 @@ def test_recreated_type_keeps_defaults_and_dependent_indexes(
         assert conn.exec_driver_sql("SELECT k FROM t WHERE id = 3").scalar_one() == "a"
         conn.rollback()
     engine.dispose()
+
+
+def _billing(values: tuple[str, ...]) -> sa.MetaData:
+    md = sa.MetaData()
+    sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "invoices",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("kind", sa.Enum(*values, name="inv_kind", schema="billing"), server_default="a"),
+        schema="billing",
+    )
+    return md
+
+
+def _types_in(url: str, schema: str) -> dict[str, list[str]]:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT t.typname, e.enumlabel FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid "
+            "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = %(s)s "
+            "ORDER BY t.typname, e.enumsortorder",
+            {"s": schema},
+        ).all()
+    engine.dispose()
+    out: dict[str, list[str]] = {}
+    for name, label in rows:
+        out.setdefault(name, []).append(label)
+    return out
+
+
+@pytest.mark.parametrize("after", [("a", "b", "c"), ("b", "a")], ids=["add-value", "reorder"])
+def test_enum_in_another_schema(pg_url: str, tmp_path: Path, after: tuple[str, ...]) -> None:
+    # The type lives in schema billing, off the search path: it is compared and changed
+    # there, not created anew in the default schema.
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE SCHEMA billing")
+    engine.dispose()
+    ini = make_project(tmp_path / "p", pg_url)
+    with_configure(ini, "include_schemas=True")
+    before = _billing(("a", "b"))
+    run(ini, "revision", before, message="base", autogenerate=True)
+    run(ini, "upgrade", None, "head")
+    assert diffs(pg_url, before, include_schemas=True) == []
+    run(ini, "revision", _billing(after), message="change", autogenerate=True)
+    run(ini, "upgrade", None, "head")
+    assert diffs(pg_url, _billing(after), include_schemas=True) == []
+    assert _types_in(pg_url, "billing") == {"inv_kind": list(after)}
+    assert _types_in(pg_url, "public") == {}
+    run(ini, "downgrade", None, "-1")
+    assert _types_in(pg_url, "billing") == {"inv_kind": ["a", "b"]}
+    assert diffs(pg_url, before, include_schemas=True) == []

@@ -77,36 +77,50 @@ class EnumTypeOp(MigrateOperation):
         return ("modify_enum", self.name, self.old, self.new)
 
 
-#: enum name -> (values, [(table, column, server default SQL or None)]).
-Users = dict[str, tuple[list[str], list[tuple[str, str, str | None]]]]
+#: An enum type: (schema, name), None for the default schema.
+EnumKey = tuple[str | None, str]
+
+#: enum -> (values, [(table schema, table, column, server default SQL or None)]).
+Users = dict[EnumKey, tuple[list[str], list[tuple[str | None, str, str, str | None]]]]
 
 
-def _add(out: Users, table: str, column: str, type_: Any, default: str | None) -> None:
+def _add(
+    out: Users,
+    ctx: AutogenContext | None,
+    table: sa.Table | TableSnapshot,
+    column: str,
+    type_: Any,
+    default: str | None,
+) -> None:
     if isinstance(type_, sa.Enum) and type_.native_enum and type_.name:
-        _, users = out.setdefault(str(type_.name), (list(type_.enums), []))
-        users.append((table, column, default))
+        schema = type_.schema if ctx is None else ctx.model_schema(type_.schema)
+        key = (schema, str(type_.name))
+        _, users = out.setdefault(key, (list(type_.enums), []))
+        table_schema = table.schema if ctx is None else ctx.model_schema(table.schema)
+        users.append((table_schema, table.name, column, default))
 
 
-def _enums_of(tables: Iterable[sa.Table], ctx: AutogenContext | None = None) -> Users:
-    """Return named native enums used by ``tables``: name -> (values, [(table, column, default)]).
-
-    The default is the column's server default as SQL (with ``ctx``; None without).
-    """
+def _enums_of(tables: Iterable[sa.Table], ctx: AutogenContext, defaults: bool = False) -> Users:
+    """Return named native enums used by ``tables`` (with their columns' server defaults)."""
     out: Users = {}
     for table in tables:
         for col in table.columns:
-            default = model_default_sql(ctx, col) if ctx is not None else None
-            _add(out, table.name, col.name, col.type, default)
+            default = model_default_sql(ctx, col) if defaults else None
+            _add(out, ctx, table, col.name, col.type, default)
     return out
 
 
-def _enums_of_snapshots(snaps: Iterable[TableSnapshot]) -> Users:
+def _enums_of_snapshots(snaps: Iterable[TableSnapshot], ctx: AutogenContext) -> Users:
     """Return the named enums reflected columns use (no Table is built)."""
     out: Users = {}
     for snap in snaps:
         for col in snap.columns:
-            _add(out, snap.name, col["name"], col["type"], col.get("default"))
+            _add(out, ctx, snap, col["name"], col["type"], col.get("default"))
     return out
+
+
+def _label(key: EnumKey) -> str:
+    return f"{key[0]}.{key[1]}" if key[0] else key[1]
 
 
 def compare_enums(
@@ -120,32 +134,47 @@ def compare_enums(
     rules = ctx.rules
     if not rules.named_enums or ctx.connection is None:
         return [], []
-    db = rules.reflect_enums(ctx.connection, None)
-    model = _enums_of(model_tables, ctx)
-    made_by_create = set(_enums_of(new_tables))
-    used_in_db = _enums_of_snapshots(db_tables)
-    dropped_with_table = set(_enums_of(gone_tables))
+    db: dict[EnumKey, list[str]] = {}
+    for schema in ctx.schemas():
+        for name, labels in rules.reflect_enums(ctx.connection, schema).items():
+            db[(ctx.model_schema(schema), name)] = labels
+    model = _enums_of(model_tables, ctx, defaults=True)
+    made_by_create = set(_enums_of(new_tables, ctx))
+    used_in_db = _enums_of_snapshots(db_tables, ctx)
+    dropped_with_table = set(_enums_of(gone_tables, ctx))
     d = ctx.dialect
     first: list[MigrateOperation] = []
     last: list[MigrateOperation] = []
-    for name, (values, users) in sorted(model.items()):
-        if name not in db:
-            create = [] if name in made_by_create else [rules.create_enum_sql(d, name, values)]
-            first.append(EnumTypeOp(name, create, [rules.drop_enum_sql(d, name)], new=values))
-        elif db[name] != values:
-            old = db[name]
-            cols = used_in_db.get(name, ([], []))[1]
+    for key, (values, users) in sorted(model.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+        schema, name = key
+        if key not in db:
+            create = (
+                [] if key in made_by_create else [rules.create_enum_sql(d, name, values, schema)]
+            )
+            drop = [rules.drop_enum_sql(d, name, schema)]
+            first.append(EnumTypeOp(_label(key), create, drop, new=values))
+        elif db[key] != values:
+            old = db[key]
+            cols = used_in_db.get(key, ([], []))[1]
             appended = all(v in values for v in old) and values[: len(old)] == old
             if appended:
-                up = [rules.add_enum_value_sql(d, name, v) for v in values[len(old) :]]
+                up = [rules.add_enum_value_sql(d, name, v, schema) for v in values[len(old) :]]
             else:
-                up = rules.recreate_enum_sql(d, name, values, users)
-            down = rules.recreate_enum_sql(d, name, old, cols or users)
-            first.append(EnumTypeOp(name, up, down, old=old, new=values, up_outside=appended))
-    for name in sorted(set(used_in_db) - set(model)):
-        labels = db.get(name)
-        if labels is None:
+                up = rules.recreate_enum_sql(d, name, values, users, schema)
+            down = rules.recreate_enum_sql(d, name, old, cols or users, schema)
+            first.append(
+                EnumTypeOp(_label(key), up, down, old=old, new=values, up_outside=appended)
+            )
+    for key in sorted(set(used_in_db) - set(model), key=lambda k: (k[0] or "", k[1])):
+        schema, name = key
+        found = db.get(key)
+        if found is None:
             continue
-        create = [] if name in dropped_with_table else [rules.create_enum_sql(d, name, labels)]
-        last.append(EnumTypeOp(name, [rules.drop_enum_sql(d, name)], create, old=labels))
+        labels = found
+        create = (
+            [] if key in dropped_with_table else [rules.create_enum_sql(d, name, labels, schema)]
+        )
+        last.append(
+            EnumTypeOp(_label(key), [rules.drop_enum_sql(d, name, schema)], create, old=labels)
+        )
     return first, last

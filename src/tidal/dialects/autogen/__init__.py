@@ -136,15 +136,19 @@ class AutogenRules:
         """Return the database's named enum types and their values (none by default)."""
         return {}
 
-    def create_enum_sql(self, dialect: Dialect, name: str, values: list[str]) -> str:
+    def create_enum_sql(
+        self, dialect: Dialect, name: str, values: list[str], schema: str | None = None
+    ) -> str:
         """Return the statement creating a named enum type."""
         raise NotImplementedError
 
-    def drop_enum_sql(self, dialect: Dialect, name: str) -> str:
+    def drop_enum_sql(self, dialect: Dialect, name: str, schema: str | None = None) -> str:
         """Return the statement dropping a named enum type."""
         raise NotImplementedError
 
-    def add_enum_value_sql(self, dialect: Dialect, name: str, value: str) -> str:
+    def add_enum_value_sql(
+        self, dialect: Dialect, name: str, value: str, schema: str | None = None
+    ) -> str:
         """Return the statement adding one value to a named enum type."""
         raise NotImplementedError
 
@@ -153,9 +157,13 @@ class AutogenRules:
         dialect: Dialect,
         name: str,
         values: list[str],
-        columns: list[tuple[str, str, str | None]],
+        columns: list[tuple[str | None, str, str, str | None]],
+        schema: str | None = None,
     ) -> list[str]:
-        """Return the statements giving a named enum type exactly ``values``."""
+        """Return the statements giving a named enum type exactly ``values``.
+
+        ``columns``: (table schema, table, column, server default SQL or None) of each user.
+        """
         raise NotImplementedError
 
     def normalize_check(self, text: str) -> str:

@@ -133,41 +133,51 @@ class PostgresqlAutogenRules(AutogenRules):
         return name.startswith("pg_") or super().is_system_schema(name)
 
     def reflect_enums(self, connection: Any, schema: str | None) -> dict[str, list[str]]:
-        """Return the enum types visible in ``schema`` with their labels in order."""
+        """Return the enum types of ``schema`` (None: those on the search path) and labels."""
         import sqlalchemy as sa
 
         found = sa.inspect(connection).get_enums(schema=schema or None)
-        return {e["name"]: list(e["labels"]) for e in found if e.get("visible", True)}
+        if schema is None:
+            found = [e for e in found if e.get("visible", True)]
+        return {e["name"]: list(e["labels"]) for e in found}
 
-    def create_enum_sql(self, dialect: Dialect, name: str, values: list[str]) -> str:
+    def create_enum_sql(
+        self, dialect: Dialect, name: str, values: list[str], schema: str | None = None
+    ) -> str:
         """Return ``CREATE TYPE name AS ENUM (...)``.
 
         Example:
             >>> from sqlalchemy.dialects import postgresql as pg
             >>> RULES.create_enum_sql(pg.dialect(), "mood", ["ok", "it's"])
             "CREATE TYPE mood AS ENUM ('ok', 'it''s')"
+            >>> RULES.create_enum_sql(pg.dialect(), "mood", ["ok"], schema="billing")
+            "CREATE TYPE billing.mood AS ENUM ('ok')"
         """
         labels = ", ".join(_literal(v) for v in values)
-        return f"CREATE TYPE {_ident(dialect, name)} AS ENUM ({labels})"
+        return f"CREATE TYPE {_qualified(dialect, schema, name)} AS ENUM ({labels})"
 
-    def drop_enum_sql(self, dialect: Dialect, name: str) -> str:
+    def drop_enum_sql(self, dialect: Dialect, name: str, schema: str | None = None) -> str:
         """Return ``DROP TYPE name``."""
-        return f"DROP TYPE {_ident(dialect, name)}"
+        return f"DROP TYPE {_qualified(dialect, schema, name)}"
 
-    def add_enum_value_sql(self, dialect: Dialect, name: str, value: str) -> str:
+    def add_enum_value_sql(
+        self, dialect: Dialect, name: str, value: str, schema: str | None = None
+    ) -> str:
         """Return ``ALTER TYPE name ADD VALUE IF NOT EXISTS 'v'``.
 
         ``IF NOT EXISTS``: it runs in an autocommit block, so a migration that fails after it
         leaves the value in place, and the re-run must not fail on it.
         """
-        return f"ALTER TYPE {_ident(dialect, name)} ADD VALUE IF NOT EXISTS {_literal(value)}"
+        target = _qualified(dialect, schema, name)
+        return f"ALTER TYPE {target} ADD VALUE IF NOT EXISTS {_literal(value)}"
 
     def recreate_enum_sql(
         self,
         dialect: Dialect,
         name: str,
         values: list[str],
-        columns: list[tuple[str, str, str | None]],
+        columns: list[tuple[str | None, str, str, str | None]],
+        schema: str | None = None,
     ) -> list[str]:
         """Return one ``DO`` block: rename-old, create-new, re-type each column, drop-old.
 
@@ -177,18 +187,18 @@ class PostgresqlAutogenRules(AutogenRules):
         while a default or an index predicate compares it with the old type).
         """
         old = f"{name}_old"
-        new = _ident(dialect, name)
+        new = _qualified(dialect, schema, name)
         body = [f"ALTER TYPE {new} RENAME TO {_ident(dialect, old)};"]
-        body.append(self.create_enum_sql(dialect, name, values) + ";")
-        for table, column, default in columns:
-            alter = f"ALTER TABLE {_ident(dialect, table)} ALTER COLUMN {_ident(dialect, column)}"
+        body.append(self.create_enum_sql(dialect, name, values, schema) + ";")
+        for table_schema, table, column, default in columns:
             col = _ident(dialect, column)
+            alter = f"ALTER TABLE {_qualified(dialect, table_schema, table)} ALTER COLUMN {col}"
             if default is not None:
                 body.append(f"{alter} DROP DEFAULT;")
             body.append(f"{alter} TYPE {new} USING {col}::text::{new};")
             if default is not None:
                 body.append(f"{alter} SET DEFAULT {default};")
-        body.append(self.drop_enum_sql(dialect, old) + ";")
+        body.append(self.drop_enum_sql(dialect, old, schema) + ";")
         return [_ENUM_BLOCK.format(type=_literal(new), body="\n    ".join(body))]
 
 
@@ -245,6 +255,11 @@ def _generated(new: dict[str, Any]) -> str:
 
 def _ident(dialect: Dialect, name: str) -> str:
     return str(dialect.identifier_preparer.quote(name))
+
+
+def _qualified(dialect: Dialect, schema: str | None, name: str) -> str:
+    target = _ident(dialect, name)
+    return f"{_ident(dialect, schema)}.{target}" if schema else target
 
 
 def _literal(value: str) -> str:
