@@ -312,7 +312,7 @@ def applied_lines(rows: Sequence[Mapping[str, Any]]) -> list[str]:
         step = f"{_ids(row.get('from_revisions'))} -> {_ids(row.get('to_revisions'))}"
         lines.append(
             f"{when}  {str(row.get('direction', '')).ljust(9)}  {step}  "
-            f"{row.get('duration_ms', 0):g} ms  {row.get('user_name', '?')}@"
+            f"{row.get('duration_ms', 0):.1f} ms  {row.get('user_name', '?')}@"
             f"{row.get('host_name', '?')}"
         )
     return lines
