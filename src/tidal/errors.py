@@ -478,11 +478,13 @@ def user_frame(exc: BaseException) -> tuple[str, int] | None:
 
     import tidal
 
+    paths = sysconfig.get_paths()
     skip = {os.path.dirname(os.path.abspath(tidal.__file__))}
-    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-        path = sysconfig.get_paths().get(key)
-        if path:
-            skip.add(os.path.abspath(path))
+    skip.update(
+        os.path.abspath(paths[key])
+        for key in ("stdlib", "platstdlib", "purelib", "platlib")
+        if paths.get(key)
+    )
     found: tuple[str, int] | None = None
     tb = exc.__traceback__
     while tb is not None:

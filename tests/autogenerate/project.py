@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,27 @@ def make_project(root: Path, url: str) -> Path:
     text = text.replace("target_metadata = None", "target_metadata = config.attributes['md']")
     text = text.replace("    fileConfig(config.config_file_name)", "    pass")
     env.write_text(text)
+    return ini
+
+
+def make_multidb_project(root: Path, url1: str, url2: str) -> Path:
+    """Return alembic.ini of a ``multidb`` project on two databases (metadata from attributes).
+
+    ``config.attributes['md']`` is the ``{"engine1": MetaData, "engine2": MetaData}`` dict.
+    """
+    ini = init_project(root / "multi", url1, "multidb")
+    text = ini.read_text()
+    for name, url in (("engine1", url1), ("engine2", url2)):
+        text = re.sub(
+            rf"(?m)^\[{name}\]\nsqlalchemy\.url = .*$", f"[{name}]\nsqlalchemy.url = {url}", text
+        )
+    ini.write_text(text)
+    env = ini.parent / "migrations" / "env.py"
+    env.write_text(
+        env.read_text()
+        .replace("target_metadata = {}", "target_metadata = config.attributes['md']")
+        .replace("    fileConfig(config.config_file_name)", "    pass")
+    )
     return ini
 
 

@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from tests.autogenerate.models import CHANGES, RENAMES, rich_metadata
-from tests.autogenerate.project import diffs, make_project, run, versions
+from tests.autogenerate.project import (
+    diffs,
+    make_multidb_project,
+    make_project,
+    run,
+    versions,
+)
 
 from tidal.errors import DatabaseNotAtHeadError, DriftError, UsageError
 
@@ -245,30 +251,9 @@ def test_fk_cycle_is_split_into_create_then_add(db_url: str, tmp_path: Path) -> 
     assert diffs(db_url, sa.MetaData()) == []
 
 
-def _multidb(tmp_path: Path, url1: str, url2: str) -> Path:
-    import re
-
-    from tests.runtime.projects import init_project
-
-    ini = init_project(tmp_path / "multi", url1, "multidb")
-    text = ini.read_text()
-    for name, url in (("engine1", url1), ("engine2", url2)):
-        text = re.sub(
-            rf"(?m)^\[{name}\]\nsqlalchemy\.url = .*$", f"[{name}]\nsqlalchemy.url = {url}", text
-        )
-    ini.write_text(text)
-    env = ini.parent / "migrations" / "env.py"
-    env.write_text(
-        env.read_text()
-        .replace("target_metadata = {}", "target_metadata = config.attributes['md']")
-        .replace("    fileConfig(config.config_file_name)", "    pass")
-    )
-    return ini
-
-
 def test_multidb_template_gets_each_engines_operations(tmp_path: Path) -> None:
     url1, url2 = f"sqlite:///{tmp_path / 'one.db'}", f"sqlite:///{tmp_path / 'two.db'}"
-    ini = _multidb(tmp_path, url1, url2)
+    ini = make_multidb_project(tmp_path, url1, url2)
     one, two = sa.MetaData(), sa.MetaData()
     sa.Table("users", one, sa.Column("id", sa.Integer, primary_key=True))
     sa.Table("logs", two, sa.Column("id", sa.Integer, primary_key=True))

@@ -149,6 +149,8 @@ def _scenario(pair: Pair) -> None:
     pair.run("stamp", ["c3", "d4"])
     pair.run("downgrade", "b2")
     pair.run("stamp", "a1", purge=True)
+    pair.run("stamp", "base", purge=True)  # nothing to stamp: the purge alone must commit
+    assert version_rows(pair.urls[1]) == version_rows(pair.urls[0]) == []
 
 
 MERGED = [

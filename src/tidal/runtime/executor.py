@@ -146,13 +146,14 @@ def run_steps(context: MigrationContext, heads: tuple[str, ...], kw: dict[str, A
     gc_pause.resume()  # the CLI's pause ends before user migration code runs
     context._run_start_heads = heads
     context._prepare_version_table(heads)
-    if not steps:
+    read_only = bool(context.opts.get("dont_mutate"))
+    if not steps and not read_only:
         # Where no run-wide transaction commits (DDL that commits by itself, or one
         # transaction per migration), what preparing wrote (stamp --purge's DELETE) would
         # roll back with the connection: commit it as a step's transaction would.
         with context.begin_transaction(_per_migration=True):
             pass
-    history = None if context.opts.get("dont_mutate") else history_for(context)
+    history = None if read_only else history_for(context)
     if history is not None and steps:
         warn_changed_scripts(context, history, heads)
         history.create()

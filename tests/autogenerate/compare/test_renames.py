@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from tests.autogenerate.models import RENAMES, rich_metadata
-from tests.autogenerate.project import diffs, make_project, run, versions
+from tests.autogenerate.project import diffs, make_multidb_project, make_project, run, versions
 
 from tidal.autogenerate.compare.renames import RenameCandidate, RenameHint, parse_rename_hint
 from tidal.errors import UsageError
@@ -209,24 +209,8 @@ def test_hint_without_autogenerate(sqlite_url: str, tmp_path: Path) -> None:
 
 
 def test_hints_in_a_multidb_run_apply_to_the_engine_that_has_the_table(tmp_path: Path) -> None:
-    import re
-
-    from tests.runtime.projects import init_project
-
     url1, url2 = f"sqlite:///{tmp_path / 'one.db'}", f"sqlite:///{tmp_path / 'two.db'}"
-    ini = init_project(tmp_path / "multi", url1, "multidb")
-    text = ini.read_text()
-    for name, url in (("engine1", url1), ("engine2", url2)):
-        text = re.sub(
-            rf"(?m)^\[{name}\]\nsqlalchemy\.url = .*$", f"[{name}]\nsqlalchemy.url = {url}", text
-        )
-    ini.write_text(text)
-    env = ini.parent / "migrations" / "env.py"
-    env.write_text(
-        env.read_text()
-        .replace("target_metadata = {}", "target_metadata = config.attributes['md']")
-        .replace("    fileConfig(config.config_file_name)", "    pass")
-    )
+    ini = make_multidb_project(tmp_path, url1, url2)
 
     def models(users: str, logs: str) -> dict[str, sa.MetaData]:
         one, two = sa.MetaData(), sa.MetaData()

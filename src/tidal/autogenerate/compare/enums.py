@@ -10,6 +10,7 @@ only its ``DROP TYPE`` downgrading (and the other way round for dropped tables).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,11 +48,8 @@ class EnumTypeOp(MigrateOperation):
         self.down_outside = down_outside
 
     def forward(self, operations: OperationsCore) -> None:
-        if not self.up_outside:
-            for statement in self.up:
-                operations.execute(statement)
-            return
-        with operations.get_context().autocommit_block():
+        block = operations.get_context().autocommit_block() if self.up_outside else nullcontext()
+        with block:
             for statement in self.up:
                 operations.execute(statement)
 
@@ -86,18 +84,16 @@ Users = dict[EnumKey, tuple[list[str], list[tuple[str | None, str, str, str | No
 
 def _add(
     out: Users,
-    ctx: AutogenContext | None,
+    ctx: AutogenContext,
     table: sa.Table | TableSnapshot,
     column: str,
     type_: Any,
     default: str | None,
 ) -> None:
     if isinstance(type_, sa.Enum) and type_.native_enum and type_.name:
-        schema = type_.schema if ctx is None else ctx.model_schema(type_.schema)
-        key = (schema, str(type_.name))
+        key = (ctx.model_schema(type_.schema), str(type_.name))
         _, users = out.setdefault(key, (list(type_.enums), []))
-        table_schema = table.schema if ctx is None else ctx.model_schema(table.schema)
-        users.append((table_schema, table.name, column, default))
+        users.append((ctx.model_schema(table.schema), table.name, column, default))
 
 
 def _enums_of(tables: Iterable[sa.Table], ctx: AutogenContext, defaults: bool = False) -> Users:
@@ -123,6 +119,10 @@ def _label(key: EnumKey) -> str:
     return f"{key[0]}.{key[1]}" if key[0] else key[1]
 
 
+def _order(key: EnumKey) -> tuple[str, str]:
+    return (key[0] or "", key[1])
+
+
 def compare_enums(
     ctx: AutogenContext,
     model_tables: list[sa.Table],
@@ -136,8 +136,8 @@ def compare_enums(
         return [], []
     db: dict[EnumKey, list[str]] = {}
     for schema in ctx.schemas():
-        for name, labels in rules.reflect_enums(ctx.connection, schema).items():
-            db[(ctx.model_schema(schema), name)] = labels
+        for name, found in rules.reflect_enums(ctx.connection, schema).items():
+            db[(ctx.model_schema(schema), name)] = found
     model = _enums_of(model_tables, ctx, defaults=True)
     made_by_create = set(_enums_of(new_tables, ctx))
     used_in_db = _enums_of_snapshots(db_tables, ctx)
@@ -145,7 +145,7 @@ def compare_enums(
     d = ctx.dialect
     first: list[MigrateOperation] = []
     last: list[MigrateOperation] = []
-    for key, (values, users) in sorted(model.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+    for key, (values, users) in sorted(model.items(), key=lambda kv: _order(kv[0])):
         schema, name = key
         if key not in db:
             create = (
@@ -165,12 +165,11 @@ def compare_enums(
             first.append(
                 EnumTypeOp(_label(key), up, down, old=old, new=values, up_outside=appended)
             )
-    for key in sorted(set(used_in_db) - set(model), key=lambda k: (k[0] or "", k[1])):
+    for key in sorted(set(used_in_db) - set(model), key=_order):
         schema, name = key
-        found = db.get(key)
-        if found is None:
+        labels = db.get(key)
+        if labels is None:
             continue
-        labels = found
         create = (
             [] if key in dropped_with_table else [rules.create_enum_sql(d, name, labels, schema)]
         )

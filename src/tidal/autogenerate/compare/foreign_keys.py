@@ -77,13 +77,11 @@ def compare_foreign_keys(
     db_by_sig: dict[Signature, sa.ForeignKeyConstraint] = {}
     for fk in _fks(db):
         db_by_sig.setdefault(fk_signature(ctx, fk, model.name), fk)
-    included = [
-        (fk, str(fk.name) if fk.name else None, fk_signature(ctx, fk))
-        for fk in _fks(model)
-        if ctx.include_object(
-            fk, str(fk.name) if fk.name else None, "foreign_key_constraint", False, None
-        )
-    ]
+    included: list[tuple[sa.ForeignKeyConstraint, str | None, Signature]] = []
+    for fk in _fks(model):
+        name = str(fk.name) if fk.name else None
+        if ctx.include_object(fk, name, "foreign_key_constraint", False, None):
+            included.append((fk, name, fk_signature(ctx, fk)))
     model_sigs = {sig for _, _, sig in included}
     removed: list[tuple[Signature, sa.ForeignKeyConstraint]] = []
     for sig, fk in db_by_sig.items():
